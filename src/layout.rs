@@ -1,0 +1,848 @@
+//! Layout: from sheets of cells to item rows with their column roles.
+//!
+//! For every sheet this stage finds the checklist header wherever it is (one
+//! or two rows, title rows above it, repeated at page breaks, labels varying in
+//! spacing and wording), spreads merged cells, skips blank, section and note
+//! rows, and realigns rows whose cells are shifted against their header.
+//!
+//! Realignment is a small sequence alignment: the cells of a row are matched,
+//! in order, to the header's columns by how well each cell's content fits each
+//! role (a number, an `N. …` category label, 必須/推奨, a guideline name, a
+//! section reference, long text). A whole block under one header is aligned at
+//! once from the evidence of all its rows; a single row deviates from its
+//! block only when its own content clearly says so. This stage does not
+//! interpret item numbers (that is `record`) and does no I/O.
+
+use std::collections::BTreeSet;
+
+use crate::answer;
+use crate::diagnostic::Diagnostic;
+use crate::error::Location;
+use crate::grid::{Row, Sheet};
+use crate::role::{role_of, Role};
+use crate::text::{as_integer, compact, normalize, split_number};
+
+/// One header (one or two rows) and the columns it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub sheet: Option<String>,
+    /// Rows of the header, 1-based.
+    pub header_rows: Vec<u32>,
+    /// Role of each column (index = 0-based column), `None` for columns whose
+    /// label is blank or unknown.
+    pub columns: Vec<Option<Role>>,
+}
+
+impl Block {
+    /// The numbering roles of the header, in column order.
+    pub fn number_roles(&self) -> Vec<Role> {
+        self.columns
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|r| r.is_number())
+            .collect()
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.columns.contains(&Some(role))
+    }
+}
+
+/// A cell's value placed under a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub role: Role,
+    /// 0-based column where the value stands in the sheet.
+    pub col: u32,
+    pub text: String,
+}
+
+/// One item row, its cells placed under roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRecord {
+    pub sheet: Option<String>,
+    /// 1-based row (record number in text files).
+    pub row: u32,
+    /// Index into [`Layout::blocks`].
+    pub block: usize,
+    /// Values in column order of the header they were placed under.
+    pub values: Vec<Value>,
+    /// Non-empty cells that fit no column of the header.
+    pub stray: Vec<(u32, String)>,
+    /// True when the row's cells were moved against their header.
+    pub realigned: bool,
+}
+
+impl RawRecord {
+    /// The first non-empty value of a role.
+    pub fn get(&self, role: Role) -> Option<&Value> {
+        self.values
+            .iter()
+            .find(|v| v.role == role && !v.text.trim().is_empty())
+    }
+
+    pub fn text(&self, role: Role) -> &str {
+        self.get(role).map(|v| v.text.as_str()).unwrap_or("")
+    }
+
+    /// All values of a role (a number may be printed in two columns).
+    pub fn all(&self, role: Role) -> impl Iterator<Item = &Value> {
+        self.values.iter().filter(move |v| v.role == role)
+    }
+}
+
+/// The layout of a file.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub blocks: Vec<Block>,
+    pub records: Vec<RawRecord>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Sheets that hold a checklist, in order.
+    pub sheets: Vec<Option<String>>,
+}
+
+/// Names of sheets that are never checklists (cover, revision history …).
+fn is_side_sheet(name: &str) -> bool {
+    let k = compact(name);
+    [
+        "表紙",
+        "改訂",
+        "改版",
+        "履歴",
+        "目次",
+        "記入例",
+        "記入要領",
+        "記入方法",
+        "説明",
+        "使い方",
+        "はじめに",
+        "注意事項",
+        "cover",
+        "revision",
+        "history",
+        "changelog",
+        "contents",
+        "instructions",
+        "readme",
+        "example",
+        "legend",
+        "凡例",
+        "リスト",
+        "list",
+        "master",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
+}
+
+/// Find the checklist in every sheet.
+///
+/// `only` restricts to one sheet (by name, or 1-based position). Sheets with no
+/// checklist header are skipped with a note. `file` is used in diagnostics.
+pub fn detect(file: &std::path::Path, sheets: &[Sheet], only: Option<&str>) -> Layout {
+    let mut layout = Layout::default();
+    for (index, sheet) in sheets.iter().enumerate() {
+        let name = sheet.name.as_deref();
+        let loc = Location::file(file).sheet(name);
+        if let Some(only) = only {
+            let by_position = only.parse::<usize>().ok() == Some(index + 1);
+            if !by_position && name != Some(only) {
+                continue;
+            }
+        } else if let Some(n) = name {
+            if sheet.hidden {
+                layout.diagnostics.push(Diagnostic::note(
+                    loc,
+                    "hidden sheet skipped (name it with --sheet to read it)",
+                ));
+                continue;
+            }
+            if is_side_sheet(n) && sheets.len() > 1 {
+                layout.diagnostics.push(Diagnostic::note(
+                    loc,
+                    "skipped: its name says it is a cover, revision-history or instructions sheet",
+                ));
+                continue;
+            }
+        }
+        let before = layout.records.len();
+        let blocks_before = layout.blocks.len();
+        detect_sheet(file, sheet, &mut layout);
+        if layout.blocks.len() == blocks_before {
+            if name.is_some() {
+                layout.diagnostics.push(Diagnostic::note(
+                    loc,
+                    "skipped: no checklist header in this sheet",
+                ));
+            }
+        } else if layout.records.len() == before {
+            layout
+                .diagnostics
+                .push(Diagnostic::note(loc, "a checklist header but no item rows"));
+        } else {
+            layout.sheets.push(sheet.name.clone());
+        }
+    }
+    layout
+}
+
+/// What a cell looks like, for realignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Empty,
+    Int,
+    /// `1-1-1-1`, `3.2.1`, `A.5.1`
+    Dotted,
+    /// `II. 1. 1. 1`, `Ⅲ. 2. 1`
+    Section,
+    Level,
+    /// `1. 設備・運用 1) 一般`
+    Category,
+    Guideline,
+    Mark,
+    Short,
+    Long,
+}
+
+fn kind(cell: &str) -> Kind {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Kind::Empty;
+    }
+    if as_integer(t).is_some() {
+        return Kind::Int;
+    }
+    let n = normalize(t);
+    let chars = n.chars().count();
+    if chars <= 24 {
+        if crate::catalog::Level::parse(&n).is_some() {
+            return Kind::Level;
+        }
+        if is_section_ref(&n) {
+            return Kind::Section;
+        }
+        if split_number(&n).is_some_and(|p| p.len() >= 2) {
+            return Kind::Dotted;
+        }
+    }
+    if is_category_label(&n) {
+        return Kind::Category;
+    }
+    if chars <= 40 && is_guideline_name(&n) {
+        return Kind::Guideline;
+    }
+    if chars <= 12 && answer::is_notation(&n) {
+        return Kind::Mark;
+    }
+    if chars <= 30 {
+        Kind::Short
+    } else {
+        Kind::Long
+    }
+}
+
+/// A section reference: a roman or arabic head and numbers (`II. 1. 1. 1`).
+fn is_section_ref(n: &str) -> bool {
+    let s: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+    let parts: Vec<&str> = s.split(['.', '．']).filter(|p| !p.is_empty()).collect();
+    if parts.len() < 2 {
+        return false;
+    }
+    let roman = |p: &str| p.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
+    roman(parts[0])
+        && parts[1..]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `1. 設備・運用`, `3．契約`, `2) 安全管理`, `第1章 …`: a number then words.
+fn is_category_label(n: &str) -> bool {
+    let s = n.trim_start_matches('第');
+    let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 2 {
+        return false;
+    }
+    let rest: String = s.chars().skip(digits).collect();
+    let rest = rest.trim_start();
+    let Some(mark) = rest.chars().next() else {
+        return false;
+    };
+    if !matches!(mark, '.' | ')' | '章' | '、') {
+        return false;
+    }
+    let after = rest[mark.len_utf8()..].trim_start();
+    after.chars().next().is_some_and(|c| !c.is_ascii_digit())
+}
+
+fn is_guideline_name(n: &str) -> bool {
+    let lower = n.to_lowercase();
+    lower.contains("-gl")
+        || lower.ends_with("gl")
+        || lower.contains("ガイドライン")
+        || lower.contains("guideline")
+        || lower.contains("iso")
+        || lower.contains("jis ")
+        || lower.contains("nist")
+}
+
+/// How well a cell of a kind fits a role; `None` is a column with no role.
+fn fit(kind: Kind, role: Option<Role>) -> f32 {
+    use Role::*;
+    let Some(role) = role else { return 0.0 };
+    match kind {
+        Kind::Empty => 0.0,
+        Kind::Int => match role {
+            Major | Middle | Minor | Req | Id => 3.0,
+            Ref => 0.5,
+            Evidence | Remarks => -0.5,
+            Answer => -1.0,
+            _ => -2.0,
+        },
+        Kind::Dotted => match role {
+            Id => 4.0,
+            Ref => 2.5,
+            Major | Middle | Minor | Req => 0.5,
+            Evidence | Remarks | Guideline => 0.0,
+            _ => -2.0,
+        },
+        Kind::Section => match role {
+            Ref => 3.5,
+            Id | Guideline | Evidence | Remarks => 0.0,
+            _ => -2.0,
+        },
+        Kind::Level => match role {
+            Level => 5.0,
+            Remarks => 0.0,
+            Answer => -1.0,
+            _ => -3.0,
+        },
+        Kind::Category => match role {
+            Category => 4.0,
+            Measure => 1.0,
+            Check => 0.5,
+            Evidence | Remarks => 0.0,
+            _ => -2.0,
+        },
+        Kind::Guideline => match role {
+            Guideline => 4.0,
+            Evidence => 0.5,
+            Ref | Category | Measure | Check | Remarks => 0.0,
+            _ => -2.0,
+        },
+        Kind::Mark => match role {
+            Answer => 4.0,
+            Remarks => 0.0,
+            Level => -1.0,
+            _ => -2.0,
+        },
+        Kind::Short => match role {
+            Measure | Check | Category | Evidence | Remarks => 1.0,
+            Guideline | Answer => 0.5,
+            Ref => -1.0,
+            _ => -2.0,
+        },
+        Kind::Long => match role {
+            Measure | Check => 2.0,
+            Remarks | Evidence => 1.0,
+            Category => -0.5,
+            Guideline | Answer => -1.0,
+            _ => -3.0,
+        },
+    }
+}
+
+const SKIP_CELL: f32 = -1.5;
+const SAME_COLUMN: f32 = 0.5;
+/// How much better a row's own alignment must be to leave its block's.
+const ROW_MARGIN: f32 = 6.0;
+
+/// Align cells (by column) to header columns. `score[i][j]` is the fit of
+/// cell column i under header column j, `skip[i]` the cost of leaving cell
+/// column i unplaced, `same[i]` the bonus for keeping it in place. Returns the
+/// header column of each cell column.
+fn align(score: &[Vec<f32>], skip: &[f32], same: &[f32]) -> (f32, Vec<Option<usize>>) {
+    let n = score.len();
+    let m = score.first().map_or(0, Vec::len);
+    let mut dp = vec![vec![f32::NEG_INFINITY; m + 1]; n + 1];
+    // 0 = diagonal (match), 1 = skip cell, 2 = skip header column
+    let mut from = vec![vec![0u8; m + 1]; n + 1];
+    dp[0][0] = 0.0;
+    for i in 0..=n {
+        for j in 0..=m {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut best = f32::NEG_INFINITY;
+            let mut how = 0u8;
+            if i > 0 && j > 0 {
+                let bonus = if i == j { same[i - 1] } else { 0.0 };
+                let v = dp[i - 1][j - 1] + score[i - 1][j - 1] + bonus;
+                if v > best {
+                    best = v;
+                    how = 0;
+                }
+            }
+            if i > 0 {
+                let v = dp[i - 1][j] + skip[i - 1];
+                if v > best + 1e-6 {
+                    best = v;
+                    how = 1;
+                }
+            }
+            if j > 0 {
+                let v = dp[i][j - 1];
+                if v > best + 1e-6 {
+                    best = v;
+                    how = 2;
+                }
+            }
+            dp[i][j] = best;
+            from[i][j] = how;
+        }
+    }
+    let mut mapping = vec![None; n];
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        match from[i][j] {
+            0 if i > 0 && j > 0 => {
+                mapping[i - 1] = Some(j - 1);
+                i -= 1;
+                j -= 1;
+            }
+            1 if i > 0 => i -= 1,
+            _ if j > 0 => j -= 1,
+            _ => i -= 1,
+        }
+    }
+    (dp[n][m], mapping)
+}
+
+/// Score of a row under a given mapping, counted the way `align` counts.
+fn mapping_score(kinds: &[Kind], columns: &[Option<Role>], mapping: &[Option<usize>]) -> f32 {
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| match mapping.get(i).copied().flatten() {
+            _ if k == Kind::Empty => 0.0,
+            Some(j) => fit(k, columns[j]) + if i == j { SAME_COLUMN } else { 0.0 },
+            None => SKIP_CELL,
+        })
+        .sum()
+}
+
+fn row_alignment(kinds: &[Kind], columns: &[Option<Role>]) -> (f32, Vec<Option<usize>>) {
+    let score: Vec<Vec<f32>> = kinds
+        .iter()
+        .map(|&k| columns.iter().map(|&r| fit(k, r)).collect())
+        .collect();
+    let nonempty = |k: &Kind| if *k == Kind::Empty { 0.0 } else { 1.0 };
+    let skip: Vec<f32> = kinds.iter().map(|k| nonempty(k) * SKIP_CELL).collect();
+    let same: Vec<f32> = kinds.iter().map(|k| nonempty(k) * SAME_COLUMN).collect();
+    align(&score, &skip, &same)
+}
+
+/// Roles of a row read as a header (cells that are labels), or `None` when
+/// the row is not label-like (numbers or long text in it).
+fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
+    let mut roles = Vec::with_capacity(row.cells.len());
+    let mut long = 0;
+    for cell in &row.cells {
+        let t = cell.trim();
+        if t.is_empty() {
+            roles.push(None);
+            continue;
+        }
+        if as_integer(t).is_some() {
+            return None;
+        }
+        if t.chars().count() > 40 {
+            long += 1;
+            roles.push(None);
+            continue;
+        }
+        roles.push(role_of(t));
+    }
+    if long > 1 {
+        return None;
+    }
+    Some(roles)
+}
+
+fn distinct(roles: &[Option<Role>]) -> BTreeSet<Role> {
+    roles.iter().flatten().copied().collect()
+}
+
+fn is_primary(roles: &[Option<Role>]) -> bool {
+    let d = distinct(roles);
+    d.len() >= 3 || (d.len() >= 2 && (d.contains(&Role::Measure) || d.contains(&Role::Check)))
+}
+
+/// Can `child` be the lower row of a two-row header whose upper row is `parent`?
+fn is_child(parent: &Row, parent_roles: &[Option<Role>], child: &Row) -> bool {
+    let Some(child_roles) = label_roles(child) else {
+        return false;
+    };
+    child_roles.iter().enumerate().any(|(c, role)| {
+        role.is_some() && {
+            let above = parent.cell(c).trim();
+            above.is_empty()
+                || compact(above) == compact(child.cell(c))
+                || matches!(parent_roles.get(c).copied().flatten(), Some(r) if r.is_number())
+                || (c > 0 && parent.cell(c - 1).trim() == above)
+        }
+    })
+}
+
+/// Header columns from one or two label rows.
+fn compose(parent: &Row, child: Option<&Row>) -> Vec<Option<Role>> {
+    let Some(child) = child else {
+        return parent.cells.iter().map(|c| role_of(c.trim())).collect();
+    };
+    let width = parent.cells.len().max(child.cells.len());
+    // A label above blanks that have labels below spans them (merged in the
+    // original sheet, spread over nothing in a text export).
+    let mut upper: Vec<String> = (0..width)
+        .map(|c| parent.cell(c).trim().to_owned())
+        .collect();
+    for c in 1..width {
+        if upper[c].is_empty()
+            && !child.cell(c).trim().is_empty()
+            && !child.cell(c - 1).trim().is_empty()
+        {
+            upper[c] = upper[c - 1].clone();
+        }
+    }
+    (0..width)
+        .map(|c| {
+            let above = role_of(&upper[c]);
+            let below_text = child.cell(c).trim();
+            if below_text.is_empty() {
+                return above;
+            }
+            let below = role_of(below_text);
+            match (above, below) {
+                (Some(a), Some(b)) if a.is_number() && b.is_number() => Some(b),
+                // columns under a numbering label hold parts of the number
+                (Some(a), _) if a.is_number() => Some(Role::Req),
+                (_, Some(b)) => Some(b),
+                (a, None) => a,
+            }
+        })
+        .collect()
+}
+
+/// A header starting at `i`: its columns and the rows it takes.
+fn header_at(rows: &[(Row, Row)], i: usize) -> Option<(Vec<Option<Role>>, Vec<u32>, usize)> {
+    let (row, _) = &rows[i];
+    let roles = label_roles(row)?;
+    if !is_primary(&roles) {
+        return None;
+    }
+    let next = rows.get(i + 1).map(|(r, _)| r);
+    let child = next.filter(|c| c.number == row.number + 1 && is_child(row, &roles, c));
+    let columns = compose(row, child);
+    let d = distinct(&columns);
+    if !(d.contains(&Role::Measure) || d.contains(&Role::Check)) {
+        return None;
+    }
+    let mut header_rows = vec![row.number];
+    if let Some(c) = child {
+        header_rows.push(c.number);
+    }
+    let taken = header_rows.len();
+    Some((columns, header_rows, taken))
+}
+
+/// A label row directly above a header, holding labels the header lacks
+/// (`項番` over the number columns): returns the header recomposed.
+fn with_parent(parent: &Row, header: &Row) -> Option<Vec<Option<Role>>> {
+    if parent.number + 1 != header.number {
+        return None;
+    }
+    let parent_roles = label_roles(parent)?;
+    if distinct(&parent_roles).is_empty() || is_primary(&parent_roles) {
+        return None;
+    }
+    is_child(parent, &parent_roles, header).then(|| compose(parent, Some(header)))
+}
+
+fn detect_sheet(file: &std::path::Path, sheet: &Sheet, layout: &mut Layout) {
+    let rows = sheet.spread_rows();
+    let mut i = 0;
+    let mut pending: Vec<usize> = Vec::new();
+    let mut current: Option<Block> = None;
+    while i < rows.len() {
+        if let Some((mut columns, mut header_rows, taken)) = header_at(&rows, i) {
+            if i > 0 && taken == 1 {
+                if let Some(composed) = with_parent(&rows[i - 1].0, &rows[i].0) {
+                    columns = composed;
+                    header_rows.insert(0, rows[i - 1].0.number);
+                    pending.retain(|&p| p != i - 1);
+                }
+            }
+            if let Some(block) = current.take() {
+                finish_block(file, &rows, &pending, block, layout);
+            }
+            pending.clear();
+            current = Some(Block {
+                sheet: sheet.name.clone(),
+                header_rows,
+                columns,
+            });
+            i += taken;
+            continue;
+        }
+        if current.is_some() && !rows[i].1.is_blank() {
+            pending.push(i);
+        }
+        i += 1;
+    }
+    if let Some(block) = current.take() {
+        finish_block(file, &rows, &pending, block, layout);
+    }
+}
+
+/// A row of one distinct value (a section title, a note) is not an item,
+/// unless that value is a requirement text standing in its column.
+fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
+    let values: BTreeSet<String> = full
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .map(compact)
+        .collect();
+    if values.len() != 1 {
+        return false;
+    }
+    let (col, text) = match full
+        .cells
+        .iter()
+        .enumerate()
+        .find(|(_, c)| !c.trim().is_empty())
+    {
+        Some((c, t)) => (c, t.trim()),
+        None => return true,
+    };
+    let note = ['※', '*', '＊', '注', '(', '（', '【', '<', '＜'];
+    let in_text_column = matches!(
+        columns.get(col).copied().flatten(),
+        Some(Role::Measure | Role::Check)
+    );
+    !(in_text_column && text.chars().count() >= 15 && !text.starts_with(note))
+}
+
+fn finish_block(
+    file: &std::path::Path,
+    rows: &[(Row, Row)],
+    pending: &[usize],
+    block: Block,
+    layout: &mut Layout,
+) {
+    let columns = &block.columns;
+    let candidates: Vec<&(Row, Row)> = pending
+        .iter()
+        .map(|&i| &rows[i])
+        .filter(|(full, _)| !is_section_or_note(full, columns))
+        .collect();
+    let width = candidates
+        .iter()
+        .map(|(_, v)| v.cells.len())
+        .max()
+        .unwrap_or(0)
+        .max(columns.len());
+    let kinds: Vec<Vec<Kind>> = candidates
+        .iter()
+        .map(|(_, v)| (0..width).map(|c| kind(v.cell(c))).collect())
+        .collect();
+    // The block's alignment, from the evidence of all its rows.
+    let mut score = vec![vec![0.0f32; columns.len()]; width];
+    let mut skip = vec![0.0f32; width];
+    let mut same = vec![0.0f32; width];
+    for row in &kinds {
+        for (i, &k) in row.iter().enumerate() {
+            if k == Kind::Empty {
+                continue;
+            }
+            skip[i] += SKIP_CELL;
+            same[i] += SAME_COLUMN;
+            for (j, &r) in columns.iter().enumerate() {
+                score[i][j] += fit(k, r);
+            }
+        }
+    }
+    let (_, block_map) = align(&score, &skip, &same);
+    let block_index = layout.blocks.len();
+    for ((_, vertical), row_kinds) in candidates.iter().zip(&kinds) {
+        let block_score = mapping_score(row_kinds, columns, &block_map);
+        let (own_score, own_map) = row_alignment(row_kinds, columns);
+        let map = if own_score - block_score > ROW_MARGIN {
+            &own_map
+        } else {
+            &block_map
+        };
+        let mut record = RawRecord {
+            sheet: block.sheet.clone(),
+            row: vertical.number,
+            block: block_index,
+            values: Vec::new(),
+            stray: Vec::new(),
+            realigned: false,
+        };
+        let mut placed: Vec<(usize, Value)> = Vec::new();
+        for (i, text) in vertical.cells.iter().enumerate() {
+            if text.trim().is_empty() {
+                continue;
+            }
+            match map.get(i).copied().flatten() {
+                Some(j) => {
+                    if i != j {
+                        record.realigned = true;
+                    }
+                    match columns[j] {
+                        Some(role) => placed.push((
+                            j,
+                            Value {
+                                role,
+                                col: i as u32,
+                                text: text.clone(),
+                            },
+                        )),
+                        None => record.stray.push((i as u32, text.clone())),
+                    }
+                }
+                None => record.stray.push((i as u32, text.clone())),
+            }
+        }
+        placed.sort_by_key(|(j, _)| *j);
+        record.values = placed.into_iter().map(|(_, v)| v).collect();
+        let has_text = record.get(Role::Measure).is_some() || record.get(Role::Check).is_some();
+        if has_text {
+            layout.records.push(record);
+        } else if record.values.iter().any(|v| v.role.is_number()) {
+            let loc = Location::file(file)
+                .sheet(block.sheet.as_deref())
+                .cell(record.row, None);
+            layout.diagnostics.push(Diagnostic::note(
+                loc,
+                "a numbered row with no requirement text; not read as an item",
+            ));
+        }
+    }
+    layout.blocks.push(block);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: u32, cells: &[&str]) -> Row {
+        Row {
+            number: n,
+            cells: cells.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn kinds_of_cells() {
+        assert_eq!(kind("12"), Kind::Int);
+        assert_eq!(kind("１２"), Kind::Int);
+        assert_eq!(kind("1-1-1-1"), Kind::Dotted);
+        assert_eq!(kind("7.6.14"), Kind::Dotted);
+        assert_eq!(kind("II. 1. 1. 1"), Kind::Section);
+        assert_eq!(kind("Ⅲ. 1. 1"), Kind::Section);
+        assert_eq!(kind("必須"), Kind::Level);
+        assert_eq!(kind("1. 設備・運用 1) 一般"), Kind::Category);
+        assert_eq!(kind("経産省医療外部保存-GL"), Kind::Guideline);
+        assert_eq!(kind("○"), Kind::Mark);
+        assert_eq!(
+            kind("経営陣は、情報セキュリティに関する取り組みについて責任を持って支援すること。"),
+            Kind::Long
+        );
+    }
+
+    #[test]
+    fn two_row_header_with_number_parent() {
+        let parent = row(
+            5,
+            &[
+                "大分類",
+                "項番",
+                "",
+                "",
+                "要件",
+                "分類",
+                "必須／推奨",
+                "対策項目",
+            ],
+        );
+        let child = row(6, &["", "中分類", "小分類", "項目", "", "", "", ""]);
+        let roles = label_roles(&parent).unwrap();
+        assert!(is_child(&parent, &roles, &child));
+        let cols = compose(&parent, Some(&child));
+        use Role::*;
+        assert_eq!(
+            cols,
+            vec![
+                Some(Major),
+                Some(Middle),
+                Some(Minor),
+                Some(Req),
+                Some(Req),
+                Some(Category),
+                Some(Level),
+                Some(Measure)
+            ]
+        );
+    }
+
+    #[test]
+    fn shifted_rows_are_realigned_by_content() {
+        use Role::*;
+        // the header has a 項番 column the rows lack
+        let columns = vec![
+            Some(Major),
+            Some(Middle),
+            Some(Minor),
+            Some(Req),
+            Some(Id),
+            Some(Category),
+            Some(Level),
+            Some(Measure),
+            Some(Guideline),
+            Some(Ref),
+            Some(Check),
+        ];
+        let cells = [
+            "2",
+            "1",
+            "5",
+            "11",
+            "2. 機能と運用 1) 安全管理",
+            "必須",
+            "外部事業者の運営するデータセンターを利用する場合は、契約を確認すること。",
+            "経産省医療外部保存-GL",
+            "7.5.2",
+            "・運用の中で、データセンターの入退館の管理を確認しているか。",
+            "",
+        ];
+        let kinds: Vec<Kind> = cells.iter().map(|c| kind(c)).collect();
+        let (_, map) = row_alignment(&kinds, &columns);
+        assert_eq!(
+            &map[..10],
+            &[
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                Some(9),
+                Some(10)
+            ]
+        );
+    }
+}

@@ -1,0 +1,167 @@
+//! The `checksheet` command line: parses flags, calls the library, picks a
+//! renderer and maps the outcome to an exit status (0 nothing to report,
+//! 1 problems or differences found, 2 error).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use checksheet::catalog::{self, CatalogOptions};
+use checksheet::render::{self, Format};
+use checksheet::report;
+use checksheet::source::ReadOptions;
+
+#[derive(Parser)]
+#[command(
+    name = "checksheet",
+    version,
+    about = "Make Excel checklists tractable: catalog, ingest, diff, migrate"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read a checklist in any layout and print its canonical item list.
+    Catalog {
+        /// The checklist: xlsx, xlsm, xlsb, xls, ods, csv, tsv or txt.
+        file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Read only this sheet (its name or 1-based position).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Text encoding of csv/tsv/txt input (default: BOM, UTF-8, else CP932).
+    #[arg(long)]
+    encoding: Option<String>,
+}
+
+#[derive(Args)]
+struct OutputArgs {
+    /// Output format (default: by the -o extension, else a table on a terminal, else csv).
+    #[arg(short, long, value_enum)]
+    format: Option<FormatArg>,
+    /// Write the output to this file instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// No notes, warnings or progress on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Leave cells beginning with = + - @ as they are in csv/tsv output.
+    #[arg(long)]
+    raw: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+    Xlsx,
+    Md,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Tsv => Format::Tsv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Md => Format::Md,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Catalog {
+            file,
+            input,
+            output,
+        } => {
+            let options = CatalogOptions {
+                read: ReadOptions {
+                    encoding: input.encoding,
+                },
+                sheet: input.sheet,
+            };
+            let cat = catalog::read(&file, &options)?;
+            if !output.quiet {
+                for d in &cat.diagnostics {
+                    eprintln!("{d}");
+                }
+            }
+            emit(&report::catalog(&cat), &output)?;
+            let warned = cat.warnings().next().is_some();
+            Ok(u8::from(warned))
+        }
+    }
+}
+
+/// Render a report where the flags say, in the format they ask for.
+fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
+    let stdout_tty = std::io::stdout().is_terminal();
+    let format: Format = match (output.format, &output.output) {
+        (Some(f), _) => f.into(),
+        (None, Some(path)) => Format::from_extension(path).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: cannot tell the output format from the extension; give -f",
+                path.display()
+            )
+        })?,
+        (None, None) if stdout_tty => Format::Table,
+        (None, None) => Format::Csv,
+    };
+    let options = render::Options {
+        raw: output.raw,
+        color: stdout_tty && output.output.is_none() && std::env::var_os("NO_COLOR").is_none(),
+        width: terminal_width(),
+    };
+    let bytes = render::render(report, format, &options)?;
+    match &output.output {
+        Some(path) => render::write_atomically(Path::new(path), &bytes)?,
+        None if format.is_binary() && stdout_tty => {
+            anyhow::bail!("xlsx output is binary: give -o FILE.xlsx")
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}

@@ -1,0 +1,110 @@
+//! Renderers: a [`Report`] written as csv, tsv, json, jsonl, a terminal
+//! table, markdown or xlsx.
+//!
+//! Outputs to a file are written to a temporary file beside the target and
+//! renamed, so a failing run leaves an existing output untouched.
+
+mod delimited;
+mod json;
+mod markdown;
+mod table;
+mod xlsx;
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::report::Report;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+    Xlsx,
+    Md,
+}
+
+impl Format {
+    /// The format a file name asks for by its extension.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => Format::Csv,
+            "tsv" | "tab" | "txt" => Format::Tsv,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "xlsx" => Format::Xlsx,
+            "md" | "markdown" => Format::Md,
+            _ => return None,
+        })
+    }
+
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Leave cells beginning with `= + - @` as they are in csv/tsv.
+    pub raw: bool,
+    /// Colour the terminal table.
+    pub color: bool,
+    /// Terminal width for the table, if known.
+    pub width: Option<usize>,
+}
+
+/// Render a report into bytes.
+///
+/// # Errors
+/// Only xlsx rendering can fail (an internal limit of the xlsx writer).
+pub fn render(report: &Report, format: Format, options: &Options) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match format {
+        Format::Csv => delimited::write(report, b',', options, &mut out),
+        Format::Tsv => delimited::write(report, b'\t', options, &mut out),
+        Format::Json => json::write(report, false, &mut out),
+        Format::Jsonl => json::write(report, true, &mut out),
+        Format::Md => markdown::write(report, &mut out),
+        Format::Table => table::write(report, options, &mut out),
+        Format::Xlsx => return xlsx::write(report),
+    }
+    .map_err(|e| Error::at(Path::new("-"), ErrorKind::Output(e.to_string())))?;
+    Ok(out)
+}
+
+/// Write bytes to `path` through a temporary file in the same folder.
+///
+/// # Errors
+/// `Output` when the folder is missing or not writable.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |why: String| Error::at(path, ErrorKind::Output(why));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(fail(format!("the folder {} does not exist", dir.display())));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e.to_string()));
+    }
+    Ok(())
+}

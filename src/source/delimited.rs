@@ -1,0 +1,317 @@
+//! Text tables (csv, tsv, txt) through encoding_rs and the csv crate.
+//!
+//! Encoding: a BOM (UTF-8, UTF-16LE/BE) wins, then valid UTF-8, then UTF-16
+//! without BOM when every other byte is zero, else CP932 (Windows Shift_JIS
+//! with the NEC/IBM extensions, which is what encoding_rs calls Shift_JIS);
+//! `--encoding` overrides. The delimiter (tab, comma, semicolon) is sniffed
+//! from the first records. Row numbers are record numbers as a spreadsheet
+//! program shows them: blank lines count, a quoted line break does not.
+
+use std::path::Path;
+
+use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
+
+use super::{Book, Format, ReadOptions, MAX_CELLS};
+use crate::error::{Error, ErrorKind, Result};
+use crate::grid::{Row, Sheet};
+
+/// Text decoded from bytes, with the encoding that was used.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+}
+
+/// Decode bytes by the rules above.
+///
+/// # Errors
+/// `UnknownEncoding` for a label encoding_rs does not know; `Undecodable` when
+/// the bytes are not valid in the chosen encoding.
+pub fn decode(path: &Path, bytes: &[u8], label: Option<&str>) -> Result<Decoded> {
+    let (encoding, body): (&'static Encoding, &[u8]) = match label {
+        Some(label) => {
+            let label_norm = match label.to_ascii_lowercase().as_str() {
+                "cp932" | "ms932" | "windows-31j" | "sjis" => "shift_jis".to_owned(),
+                other => other.to_owned(),
+            };
+            let enc = Encoding::for_label(label_norm.as_bytes())
+                .ok_or_else(|| Error::at(path, ErrorKind::UnknownEncoding(label.to_owned())))?;
+            match Encoding::for_bom(bytes) {
+                Some((bom_enc, len)) if bom_enc == enc => (enc, &bytes[len..]),
+                _ => (enc, bytes),
+            }
+        }
+        None => match Encoding::for_bom(bytes) {
+            Some((enc, len)) => (enc, &bytes[len..]),
+            None => match guess_utf16(bytes) {
+                Some(enc) => (enc, bytes),
+                None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
+                None => (SHIFT_JIS, bytes),
+            },
+        },
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
+    if had_errors {
+        let offset = first_invalid(encoding, body);
+        return Err(Error::at(
+            path,
+            ErrorKind::Undecodable {
+                encoding: display_name(encoding),
+                offset,
+            },
+        ));
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: display_name(encoding),
+    })
+}
+
+fn display_name(enc: &'static Encoding) -> &'static str {
+    if enc == SHIFT_JIS {
+        "CP932"
+    } else {
+        enc.name()
+    }
+}
+
+/// UTF-16 without a BOM: text of mostly ASCII or kana has zero bytes at every
+/// other position.
+fn guess_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let even_zero = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_zero = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    let half = sample.len() / 2;
+    if odd_zero * 10 > half * 3 && even_zero * 20 < half {
+        Some(UTF_16LE)
+    } else if even_zero * 10 > half * 3 && odd_zero * 20 < half {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Byte offset of the first malformed sequence.
+fn first_invalid(encoding: &'static Encoding, bytes: &[u8]) -> usize {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(bytes.len() * 3 + 16);
+    let mut consumed = 0;
+    let chunk = 1024;
+    while consumed < bytes.len() {
+        let end = (consumed + chunk).min(bytes.len());
+        let (result, read) = decoder.decode_to_string_without_replacement(
+            &bytes[consumed..end],
+            &mut out,
+            end == bytes.len(),
+        );
+        match result {
+            encoding_rs::DecoderResult::Malformed(bad, _) => {
+                return (consumed + read).saturating_sub(bad as usize);
+            }
+            _ => consumed += read.max(1),
+        }
+        out.clear();
+    }
+    0
+}
+
+pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Book> {
+    let decoded = decode(path, bytes, options.encoding.as_deref())?;
+    let text = decoded.text;
+    if looks_binary(&text) {
+        return Err(Error::at(
+            path,
+            ErrorKind::NotSpreadsheet(
+                "the bytes are neither a workbook nor text (binary data with control characters)"
+                    .into(),
+            ),
+        ));
+    }
+    let delimiter = sniff_delimiter(&text);
+    let rows = parse(path, &text, delimiter)?;
+    if rows.iter().all(Row::is_blank) {
+        return Err(Error::at(path, ErrorKind::Empty));
+    }
+    let mut notes = Vec::new();
+    if decoded.encoding != "UTF-8" {
+        notes.push(format!("read as {} text", decoded.encoding));
+    }
+    Ok(Book {
+        format: Format::Text,
+        sheets: vec![Sheet {
+            name: None,
+            rows,
+            merges: Vec::new(),
+            hidden: false,
+        }],
+        notes,
+    })
+}
+
+fn looks_binary(text: &str) -> bool {
+    let sample: Vec<char> = text.chars().take(8192).collect();
+    if sample.is_empty() {
+        return false;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r' | '\x0c')) || c == '\u{FFFD}')
+        .count();
+    control * 20 > sample.len() || sample.contains(&'\0')
+}
+
+/// The delimiter whose field counts are largest and most consistent over the
+/// first non-blank lines.
+fn sniff_delimiter(text: &str) -> u8 {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(60)
+        .collect();
+    let mut best = (b',', 0.0f64);
+    for delim in [b'\t', b',', b';'] {
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| l.bytes().filter(|&b| b == delim).count())
+            .collect();
+        let with = counts.iter().filter(|&&c| c > 0).count();
+        if with == 0 {
+            continue;
+        }
+        let mut sorted = counts.clone();
+        sorted.sort_unstable();
+        let median = sorted[sorted.len() / 2] as f64;
+        // lines holding the delimiter, weighted by how many fields they make
+        let score = with as f64 / lines.len() as f64 * (1.0 + median).ln();
+        if score > best.1 {
+            best = (delim, score);
+        }
+    }
+    best.0
+}
+
+fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .quoting(quoting_is_used(text, delimiter))
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut cells_total = 0usize;
+    // Row numbering as a spreadsheet shows it: blank lines are rows of their
+    // own (the csv crate skips them; a record's position is where the reader
+    // stood before skipping), a quoted line break is not.
+    let mut previous = 0u32;
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            Error::at(
+                path,
+                ErrorKind::Corrupt(format!("the text table breaks at line {line}: {e}")),
+            )
+        })?;
+        let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+        let skipped = text
+            .get(start..)
+            .unwrap_or("")
+            .bytes()
+            .take_while(|&b| b == b'\n' || b == b'\r')
+            .filter(|&b| b == b'\n')
+            .count() as u32;
+        let number = previous + 1 + skipped;
+        previous = number;
+        let cells: Vec<String> = record
+            .iter()
+            .map(|f| f.replace("\r\n", "\n").replace('\r', "\n"))
+            .collect();
+        cells_total += cells.len();
+        if cells_total > MAX_CELLS {
+            return Err(Error::at(
+                path,
+                ErrorKind::Limit(format!("the table holds more than {MAX_CELLS} cells")),
+            ));
+        }
+        rows.push(Row { number, cells });
+    }
+    Ok(rows)
+}
+
+/// Tab-separated exports often carry bare `"` inside text; treat quotes as
+/// quoting only where a field starts with one.
+fn quoting_is_used(text: &str, delimiter: u8) -> bool {
+    if delimiter != b'\t' {
+        return true;
+    }
+    let d = delimiter as char;
+    text.lines()
+        .take(2000)
+        .any(|l| l.starts_with('"') || l.contains(&format!("{d}\"")[..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> &'static Path {
+        Path::new("t.csv")
+    }
+
+    #[test]
+    fn cp932_is_the_fallback() {
+        let (bytes, _, _) = SHIFT_JIS.encode("項番,対策項目\n1,①ｱ髙");
+        let d = decode(p(), &bytes, None).unwrap();
+        assert_eq!(d.encoding, "CP932");
+        assert!(d.text.contains("①ｱ髙"));
+    }
+
+    #[test]
+    fn bom_wins() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("a\tb".encode_utf16().flat_map(u16::to_le_bytes));
+        let d = decode(p(), &bytes, None).unwrap();
+        assert_eq!(d.text, "a\tb");
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice("項番".as_bytes());
+        assert_eq!(decode(p(), &bytes, None).unwrap().text, "項番");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let bytes: Vec<u8> = "No\tRequirement\n1\tBackups"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode(p(), &bytes, None).unwrap().encoding, "UTF-16LE");
+    }
+
+    #[test]
+    fn undecodable_names_the_offset() {
+        let bytes = b"abc\x81\x20def";
+        let err = decode(p(), bytes, Some("cp932")).unwrap_err();
+        assert!(err.to_string().contains("byte 3"), "{err}");
+    }
+
+    #[test]
+    fn delimiter_is_sniffed() {
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3"), b'\t');
+        assert_eq!(sniff_delimiter("a,b,c\n1,2,3"), b',');
+        assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3"), b';');
+    }
+
+    #[test]
+    fn rows_count_blank_lines_but_not_quoted_breaks() {
+        let rows = parse(p(), "a,b\n\n\"x\ny\",z\nlast,1\n", b',').unwrap();
+        let numbers: Vec<u32> = rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 3, 4]);
+        assert_eq!(rows[1].cells[0], "x\ny");
+    }
+}

@@ -1,0 +1,395 @@
+//! Spreadsheet workbooks through calamine: xlsx/xlsm, xlsb, xls, ods.
+//!
+//! xlsx and xlsb are streamed cell by cell into a sparse grid (a sheet that
+//! claims A1:XFD1048576 with two cells costs two cells); xls and ods go
+//! through calamine's ranges. Merged regions come from calamine for xlsx and
+//! xls. Formulas count by their cached value.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{
+    Data, DataRef, Dimensions, Ods, OdsError, Reader, SheetType, SheetVisible, Xls, XlsError, Xlsb,
+    XlsbError, Xlsx, XlsxError,
+};
+
+use super::{Book, Format, MAX_CELLS};
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::grid::{number_text, Region, Row, Sheet};
+
+/// Widest row we accept: Excel's own limit is 16,384 columns.
+const MAX_COLUMNS: u32 = 16_384;
+/// Dense cells (row widths added up) one file may expand to.
+const MAX_DENSE_CELLS: usize = 40_000_000;
+
+pub(super) fn read_zip(path: &Path, bytes: Vec<u8>) -> Result<Book> {
+    let tail_start = bytes.len().saturating_sub(1 << 20);
+    let names = |needle: &[u8]| contains(&bytes[tail_start..], needle) || contains(&bytes, needle);
+    if names(b"xl/workbook.bin") {
+        let book = Xlsb::new(Cursor::new(bytes)).map_err(|e| xlsb_error(path, e))?;
+        read_xlsb(path, book)
+    } else if names(b"xl/workbook.xml") {
+        let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(path, None, e))?;
+        read_xlsx(path, book)
+    } else if names(b"content.xml") && contains(&bytes[..bytes.len().min(200)], b"opendocument") {
+        if !contains(&bytes[..bytes.len().min(200)], b"opendocument.spreadsheet") {
+            return Err(Error::at(
+                path,
+                ErrorKind::NotSpreadsheet("an OpenDocument file that is not a spreadsheet".into()),
+            ));
+        }
+        let book = Ods::new(Cursor::new(bytes)).map_err(|e| ods_error(path, None, e))?;
+        read_ranges(path, book, Format::Ods, ods_error)
+    } else if names(b"[Content_Types].xml") || names(b"content.xml") {
+        Err(Error::at(
+            path,
+            ErrorKind::NotSpreadsheet(
+                "a zip package that holds no workbook (a Word or PowerPoint file?)".into(),
+            ),
+        ))
+    } else if find_end_of_central_directory(&bytes).is_none() {
+        Err(Error::at(
+            path,
+            ErrorKind::Corrupt("the zip archive ends before its directory (truncated?)".into()),
+        ))
+    } else {
+        Err(Error::at(
+            path,
+            ErrorKind::NotSpreadsheet("a zip archive that holds no workbook".into()),
+        ))
+    }
+}
+
+pub(super) fn read_compound(path: &Path, bytes: Vec<u8>) -> Result<Book> {
+    // An encrypted xlsx is an OLE compound file holding `EncryptedPackage`.
+    if contains(&bytes, &utf16le("EncryptedPackage"))
+        || contains(&bytes, &utf16le("EncryptionInfo"))
+    {
+        return Err(Error::at(path, ErrorKind::Encrypted));
+    }
+    if !contains(&bytes, &utf16le("Workbook")) && !contains(&bytes, &utf16le("Book")) {
+        return Err(Error::at(
+            path,
+            ErrorKind::NotSpreadsheet(
+                "an OLE compound document that holds no workbook (a Word .doc?)".into(),
+            ),
+        ));
+    }
+    let book = Xls::new(Cursor::new(bytes)).map_err(|e| xls_error(path, None, e))?;
+    let mut book_out = read_ranges(path, book, Format::Xls, xls_error)?;
+    book_out.format = Format::Xls;
+    Ok(book_out)
+}
+
+fn read_xlsx(path: &Path, mut book: Xlsx<Cursor<Vec<u8>>>) -> Result<Book> {
+    let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    let mut budget = Budget::default();
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
+        let name = meta.name.clone();
+        let merges = book
+            .merge_cells_by_sheet_name(&name)
+            .map_err(|e| xlsx_error(path, Some(&name), e))?;
+        let mut builder = SheetBuilder::new(path, &name);
+        {
+            let mut reader = book
+                .worksheet_cells_reader(&name)
+                .map_err(|e| xlsx_error(path, Some(&name), e))?;
+            while let Some(cell) = reader
+                .next_cell()
+                .map_err(|e| xlsx_error(path, Some(&name), e))?
+            {
+                let (row, col) = cell.get_position();
+                let text = data_ref_text(cell.get_value());
+                builder.push(row, col, text, &mut budget)?;
+            }
+        }
+        sheets.push(builder.finish(merges, meta.visible != SheetVisible::Visible));
+    }
+    Ok(Book {
+        format: Format::Xlsx,
+        sheets,
+        notes: Vec::new(),
+    })
+}
+
+fn read_xlsb(path: &Path, mut book: Xlsb<Cursor<Vec<u8>>>) -> Result<Book> {
+    let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    let mut budget = Budget::default();
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
+        let name = meta.name.clone();
+        let mut builder = SheetBuilder::new(path, &name);
+        {
+            let mut reader = book
+                .worksheet_cells_reader(&name)
+                .map_err(|e| xlsb_error(path, e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| xlsb_error(path, e))? {
+                let (row, col) = cell.get_position();
+                let text = data_ref_text(cell.get_value());
+                builder.push(row, col, text, &mut budget)?;
+            }
+        }
+        sheets.push(builder.finish(Vec::new(), meta.visible != SheetVisible::Visible));
+    }
+    Ok(Book {
+        format: Format::Xlsb,
+        sheets,
+        notes: Vec::new(),
+    })
+}
+
+/// Merged regions of a workbook that reports them (xls does; ods does not).
+trait Merges {
+    fn merges(&mut self, _name: &str) -> Vec<Dimensions> {
+        Vec::new()
+    }
+}
+
+impl Merges for Xls<Cursor<Vec<u8>>> {
+    fn merges(&mut self, name: &str) -> Vec<Dimensions> {
+        self.merge_cells_by_sheet_name(name).unwrap_or_default()
+    }
+}
+
+impl Merges for Ods<Cursor<Vec<u8>>> {}
+
+fn read_ranges<R, E>(
+    path: &Path,
+    mut book: R,
+    format: Format,
+    error: fn(&Path, Option<&str>, E) -> Error,
+) -> Result<Book>
+where
+    R: Reader<Cursor<Vec<u8>>, Error = E> + Merges,
+{
+    let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
+    let mut sheets = Vec::new();
+    let mut budget = Budget::default();
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
+        let name = meta.name.clone();
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| error(path, Some(&name), e))?;
+        let mut builder = SheetBuilder::new(path, &name);
+        for (row, col, value) in range.used_cells() {
+            let text = data_text(value);
+            builder.push(
+                row as u32 + start_row(&range),
+                col as u32 + start_col(&range),
+                text,
+                &mut budget,
+            )?;
+        }
+        let merges = book.merges(&name);
+        sheets.push(builder.finish(merges, meta.visible != SheetVisible::Visible));
+    }
+    Ok(Book {
+        format,
+        sheets,
+        notes: Vec::new(),
+    })
+}
+
+fn start_row(range: &calamine::Range<Data>) -> u32 {
+    range.start().map(|s| s.0).unwrap_or(0)
+}
+
+fn start_col(range: &calamine::Range<Data>) -> u32 {
+    range.start().map(|s| s.1).unwrap_or(0)
+}
+
+/// Counts cells across a workbook against the limits.
+#[derive(Default)]
+struct Budget {
+    cells: usize,
+    dense: usize,
+}
+
+/// Collects cells (in any order) into rows.
+struct SheetBuilder<'a> {
+    path: &'a Path,
+    name: String,
+    cells: Vec<(u32, u32, String)>,
+}
+
+impl<'a> SheetBuilder<'a> {
+    fn new(path: &'a Path, name: &str) -> SheetBuilder<'a> {
+        SheetBuilder {
+            path,
+            name: name.to_owned(),
+            cells: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, row: u32, col: u32, text: String, budget: &mut Budget) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let at = || {
+            Location::file(self.path)
+                .sheet(Some(&self.name))
+                .cell(row + 1, Some(col))
+        };
+        if col >= MAX_COLUMNS {
+            return Err(Error::new(
+                ErrorKind::Limit(format!(
+                    "a cell lies beyond column XFD (column {}), which no spreadsheet program writes",
+                    col + 1
+                )),
+                at(),
+            ));
+        }
+        budget.cells += 1;
+        budget.dense += col as usize + 1;
+        if budget.cells > MAX_CELLS || budget.dense > MAX_DENSE_CELLS {
+            return Err(Error::new(
+                ErrorKind::Limit(format!(
+                    "the workbook holds more than {MAX_CELLS} cells (or rows wider than its content warrants); refusing to read it whole"
+                )),
+                at(),
+            ));
+        }
+        self.cells.push((row, col, text));
+        Ok(())
+    }
+
+    fn finish(mut self, merges: Vec<Dimensions>, hidden: bool) -> Sheet {
+        self.cells.sort_by_key(|c| (c.0, c.1));
+        let mut rows: Vec<Row> = Vec::new();
+        for (row, col, text) in self.cells {
+            let number = row + 1;
+            if rows.last().map(|r| r.number) != Some(number) {
+                rows.push(Row {
+                    number,
+                    cells: Vec::new(),
+                });
+            }
+            if let Some(last) = rows.last_mut() {
+                let col = col as usize;
+                if last.cells.len() <= col {
+                    last.cells.resize(col + 1, String::new());
+                }
+                last.cells[col] = text;
+            }
+        }
+        let merges = merges
+            .into_iter()
+            .map(|d| Region {
+                first_row: d.start.0 + 1,
+                last_row: d.end.0 + 1,
+                first_col: d.start.1,
+                last_col: d.end.1.min(MAX_COLUMNS - 1),
+            })
+            .collect();
+        Sheet {
+            name: Some(self.name),
+            rows,
+            merges,
+            hidden,
+        }
+    }
+}
+
+fn data_ref_text(value: &DataRef<'_>) -> String {
+    match value {
+        DataRef::SharedString(s) => clean(s),
+        DataRef::String(s) => clean(s),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        DataRef::DateTime(d) => date_text(d),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("{e}"),
+        DataRef::Empty => String::new(),
+    }
+}
+
+fn data_text(value: &Data) -> String {
+    match value {
+        Data::String(s) => clean(s),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::DateTime(d) => date_text(d),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("{e}"),
+        Data::Empty => String::new(),
+    }
+}
+
+/// Cell text with Windows line breaks made plain and NULs dropped.
+fn clean(s: &str) -> String {
+    if s.contains('\r') || s.contains('\0') {
+        s.replace("\r\n", "\n")
+            .replace(['\r'], "\n")
+            .replace('\0', "")
+    } else {
+        s.to_owned()
+    }
+}
+
+fn date_text(d: &calamine::ExcelDateTime) -> String {
+    if d.is_duration() {
+        return number_text(d.as_f64());
+    }
+    let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
+    if h == 0 && mi == 0 && s == 0 {
+        format!("{y:04}-{mo:02}-{day:02}")
+    } else {
+        format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}")
+    }
+}
+
+fn xlsx_error(path: &Path, sheet: Option<&str>, e: XlsxError) -> Error {
+    let kind = match e {
+        XlsxError::Password => ErrorKind::Encrypted,
+        XlsxError::Io(io) => ErrorKind::Io(io),
+        XlsxError::Zip(z) => ErrorKind::Corrupt(format!("broken zip archive ({z})")),
+        other => ErrorKind::Corrupt(other.to_string()),
+    };
+    Error::new(kind, Location::file(path).sheet(sheet))
+}
+
+fn xlsb_error(path: &Path, e: XlsbError) -> Error {
+    let kind = match e {
+        XlsbError::Password => ErrorKind::Encrypted,
+        XlsbError::Io(io) => ErrorKind::Io(io),
+        other => ErrorKind::Corrupt(other.to_string()),
+    };
+    Error::at(path, kind)
+}
+
+fn xls_error(path: &Path, sheet: Option<&str>, e: XlsError) -> Error {
+    let kind = match e {
+        XlsError::Password => ErrorKind::Encrypted,
+        XlsError::Io(io) => ErrorKind::Io(io),
+        other => ErrorKind::Corrupt(other.to_string()),
+    };
+    Error::new(kind, Location::file(path).sheet(sheet))
+}
+
+fn ods_error(path: &Path, sheet: Option<&str>, e: OdsError) -> Error {
+    let kind = match e {
+        OdsError::Password => ErrorKind::Encrypted,
+        OdsError::Io(io) => ErrorKind::Io(io),
+        other => ErrorKind::Corrupt(other.to_string()),
+    };
+    Error::new(kind, Location::file(path).sheet(sheet))
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn find_end_of_central_directory(bytes: &[u8]) -> Option<usize> {
+    let start = bytes.len().saturating_sub(65_557);
+    bytes[start..]
+        .windows(4)
+        .rposition(|w| w == b"PK\x05\x06")
+        .map(|p| p + start)
+}

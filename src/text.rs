@@ -1,0 +1,133 @@
+//! Text normalisation for comparison: NFKC, white space, case.
+//!
+//! Nothing here changes what is shown to the user; these are the keys by which
+//! labels, numbers and requirement texts are compared, so that full-width and
+//! half-width forms, line breaks and spacing never count as a difference.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, every run of white space (line breaks included) made one space, trimmed.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.nfkc() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// NFKC, all white space removed, lower case: the key for header labels and
+/// for "formatting-only" comparisons of texts.
+pub fn compact(s: &str) -> String {
+    s.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// True when the text is, after NFKC and trimming, a whole number such as
+/// `12`, `１２` or `12.0`.
+pub fn as_integer(s: &str) -> Option<u64> {
+    let n = normalize(s);
+    let (whole, frac) = n.split_once('.').unwrap_or((&n, ""));
+    if whole.is_empty()
+        || whole.len() > 9
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b == b'0')
+    {
+        return None;
+    }
+    whole.parse().ok()
+}
+
+/// Split a one-cell item number (`1-1-1-1`, `1.1.1.1`, `１－１－１－１`,
+/// `A.5.1`) into its parts; `None` when the text is not such a number.
+pub fn split_number(s: &str) -> Option<Vec<String>> {
+    let n = normalize(s);
+    let n = n.trim_end_matches(['.', ')']);
+    if n.is_empty() || n.chars().count() > 40 {
+        return None;
+    }
+    let parts: Vec<&str> = n
+        .split(['-', '.', '‐', '−', '–', '—', '_', '/', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let ok = parts.iter().enumerate().all(|(i, p)| {
+        let digits = p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 6;
+        // a short letter prefix is allowed on the first part only (A.5.1, AC-2)
+        let prefix = i == 0 && p.len() <= 4 && p.chars().all(|c| c.is_ascii_alphabetic());
+        let mixed = p.len() <= 6
+            && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && p.chars().skip(1).all(|c| c.is_ascii_digit())
+            && p.len() > 1;
+        digits || prefix || mixed
+    });
+    if !ok || parts.iter().all(|p| !p.bytes().any(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    Some(
+        parts
+            .iter()
+            .map(|p| {
+                if p.bytes().all(|b| b.is_ascii_digit()) {
+                    let t = p.trim_start_matches('0');
+                    if t.is_empty() { "0" } else { t }.to_owned()
+                } else {
+                    p.to_ascii_uppercase()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Number of terminal columns a string takes (CJK characters count two).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_unifies_widths_and_spaces() {
+        assert_eq!(normalize("  ＡＢＣ　１２\n３ "), "ABC 12 3");
+        assert_eq!(compact("必須 /推奨"), "必須/推奨");
+        assert_eq!(compact("GLでの 参照 箇所"), "glでの参照箇所");
+    }
+
+    #[test]
+    fn integers_in_every_spelling() {
+        assert_eq!(as_integer("12"), Some(12));
+        assert_eq!(as_integer("１２"), Some(12));
+        assert_eq!(as_integer("3.0"), Some(3));
+        assert_eq!(as_integer(" 7 "), Some(7));
+        assert_eq!(as_integer("3.2"), None);
+        assert_eq!(as_integer("II"), None);
+        assert_eq!(as_integer(""), None);
+    }
+
+    #[test]
+    fn one_cell_numbers_split() {
+        let v = |s: &[&str]| Some(s.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(split_number("1-1-1-1"), v(&["1", "1", "1", "1"]));
+        assert_eq!(split_number("1.2.3.4"), v(&["1", "2", "3", "4"]));
+        assert_eq!(split_number("１－２－３－０４"), v(&["1", "2", "3", "4"]));
+        assert_eq!(split_number("A.5.1"), v(&["A", "5", "1"]));
+        assert_eq!(split_number("AC-2"), v(&["AC", "2"]));
+        assert_eq!(split_number("12"), v(&["12"]));
+        assert_eq!(split_number("設備"), None);
+        assert_eq!(split_number("総務省 ASP-GL"), None);
+    }
+}
