@@ -135,8 +135,10 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<B
             ),
         ));
     }
-    let delimiter = sniff_delimiter(&text);
-    let rows = parse(path, &text, delimiter)?;
+    let rows = match json_rows(&text) {
+        Some(rows) => rows,
+        None => parse(path, &text, sniff_delimiter(&text))?,
+    };
     if rows.iter().all(Row::is_blank) {
         return Err(Error::at(path, ErrorKind::Empty));
     }
@@ -154,6 +156,45 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<B
         }],
         notes,
     })
+}
+
+/// A json array of objects (a catalog exported with `-f json`, or jsonl) as
+/// a table: the keys of the first object are the header row.
+fn json_rows(text: &str) -> Option<Vec<Row>> {
+    let trimmed = text.trim_start();
+    let objects: Vec<serde_json::Map<String, serde_json::Value>> = if trimmed.starts_with('[') {
+        serde_json::from_str(trimmed).ok()?
+    } else if trimmed.starts_with('{') {
+        trimmed
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()
+            .ok()?
+    } else {
+        return None;
+    };
+    let keys: Vec<String> = objects.first()?.keys().cloned().collect();
+    let text_of = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => {
+            n.as_f64().map(crate::grid::number_text).unwrap_or_default()
+        }
+        Some(serde_json::Value::Bool(b)) => b.to_string(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let mut rows = vec![Row {
+        number: 1,
+        cells: keys.clone(),
+    }];
+    for (i, object) in objects.iter().enumerate() {
+        rows.push(Row {
+            number: i as u32 + 2,
+            cells: keys.iter().map(|k| text_of(object.get(k))).collect(),
+        });
+    }
+    Some(rows)
 }
 
 fn looks_binary(text: &str) -> bool {

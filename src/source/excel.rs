@@ -38,8 +38,15 @@ pub(super) fn read_zip(path: &Path, bytes: Vec<u8>) -> Result<Book> {
                 ErrorKind::NotSpreadsheet("an OpenDocument file that is not a spreadsheet".into()),
             ));
         }
+        let mut spans = super::ods_spans::regions(&bytes);
         let book = Ods::new(Cursor::new(bytes)).map_err(|e| ods_error(path, None, e))?;
-        read_ranges(path, book, Format::Ods, ods_error)
+        let mut out = read_ranges(path, book, Format::Ods, ods_error)?;
+        for sheet in &mut out.sheets {
+            if let Some(regions) = sheet.name.as_ref().and_then(|n| spans.remove(n)) {
+                sheet.merges = regions;
+            }
+        }
+        Ok(out)
     } else if names(b"[Content_Types].xml") || names(b"content.xml") {
         Err(Error::at(
             path,

@@ -7,6 +7,7 @@
 
 mod delimited;
 mod excel;
+mod ods_spans;
 
 use std::path::Path;
 

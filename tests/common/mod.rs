@@ -1,0 +1,217 @@
+//! Shared helpers for the integration tests: run the real binary, find the
+//! samples, read csv output back.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The seed checklist (504 items).
+pub fn seed() -> PathBuf {
+    root().join("samples/hispro-seed.txt")
+}
+
+/// Run `checksheet ARGS…` and return its output.
+pub fn run<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    assert_cmd::Command::cargo_bin("checksheet")
+        .expect("the checksheet binary is built")
+        .args(args)
+        .output()
+        .expect("checksheet runs")
+}
+
+/// Rows of csv text as maps from column name to value.
+pub fn csv_rows(text: &[u8]) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text);
+    let headers = reader.headers().expect("a header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a csv record");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+/// `checksheet catalog FILE -f csv`, asserting it succeeded (exit 0 or 1).
+pub fn catalog(path: &Path, extra: &[&str]) -> Vec<HashMap<String, String>> {
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["catalog".into(), path.into(), "-f".into(), "csv".into()];
+    args.extend(extra.iter().map(|s| s.into()));
+    let out = run(args);
+    assert!(
+        matches!(out.status.code(), Some(0) | Some(1)),
+        "catalog of {} failed: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    csv_rows(&out.stdout)
+}
+
+/// Is LibreOffice (soffice) on this machine? Tests that need it to convert
+/// files are skipped with a message where it is absent (.ci/run installs it).
+pub fn soffice() -> Option<PathBuf> {
+    [
+        "/usr/bin/soffice",
+        "/usr/local/bin/soffice",
+        "/usr/bin/libreoffice",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// Convert `input` with LibreOffice headless into `dir` as `ext` (xls, ods,
+/// xlsx …); returns the converted file.
+pub fn convert(input: &Path, ext: &str, dir: &Path) -> PathBuf {
+    let soffice = soffice().expect("LibreOffice is installed");
+    let profile = dir.join("lo-profile");
+    let status = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", ext, "--outdir"])
+        .arg(dir)
+        .arg(input)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        status.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
+    let out = dir.join(format!("{stem}.{ext}"));
+    assert!(out.exists(), "soffice wrote no {}", out.display());
+    out
+}
+
+/// The seed's lines split into tab-separated fields (a blank line is one
+/// empty field), in order: line N is `seed_lines()[N - 1]`.
+pub fn seed_lines() -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(seed()).expect("the seed is readable UTF-8");
+    text.split('\n')
+        .map(|line| {
+            line.trim_end_matches('\r')
+                .split('\t')
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
+}
+
+/// A field that a spreadsheet program would store as a number (`12`, `4.2`).
+pub fn as_number(field: &str) -> Option<f64> {
+    let digits = field.strip_prefix('-').unwrap_or(field);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let fraction = parts.next();
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if all_digits(whole) && fraction.is_none_or(all_digits) {
+        field.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// How the item-number cells (integers in the first five columns) are written
+/// when the seed is made into a workbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbers {
+    /// As numbers, like every other numeric-looking field.
+    Plain,
+    /// As floats: the text `1.0` on even lines, the number 1 shown as `1.0`
+    /// (number format `0.0`) on odd lines.
+    Floats,
+    /// As text in full-width digits (`１`, `１２`).
+    FullWidth,
+}
+
+/// Write the seed cell for cell into one sheet of an xlsx (line N → row N,
+/// field k → column k): numeric-looking fields as numbers, the rest as text.
+pub fn write_seed_xlsx(path: &Path, numbers: Numbers) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let one_decimal = rust_xlsxwriter::Format::new().set_num_format("0.0");
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name("チェックリスト")
+        .expect("a valid sheet name");
+    for (i, fields) in seed_lines().iter().enumerate() {
+        let row = i as u32;
+        for (j, field) in fields.iter().enumerate() {
+            let col = j as u16;
+            if field.is_empty() {
+                continue;
+            }
+            let id_cell = j < 5 && !field.is_empty() && field.bytes().all(|b| b.is_ascii_digit());
+            let written = match (as_number(field), numbers) {
+                (Some(_), Numbers::Floats) if id_cell && i % 2 == 1 => {
+                    sheet.write_string(row, col, format!("{field}.0"))
+                }
+                (Some(n), Numbers::Floats) if id_cell => {
+                    sheet.write_number_with_format(row, col, n, &one_decimal)
+                }
+                (Some(_), Numbers::FullWidth) if id_cell => {
+                    sheet.write_string(row, col, full_width(field))
+                }
+                (Some(n), _) => sheet.write_number(row, col, n),
+                (None, _) => sheet.write_string(row, col, field),
+            };
+            written.expect("the cell is written");
+        }
+    }
+    book.save(path).expect("the workbook is saved");
+}
+
+/// ASCII digits made full-width (`12` → `１２`).
+pub fn full_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+/// Assert a run failed as an error (exit 2) that names `file`, does not panic,
+/// and says `phrase`; returns stderr.
+pub fn assert_error(args: &[&std::ffi::OsStr], file: &Path, phrase: &str) -> String {
+    let out = run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !stderr.contains("panicked"),
+        "checksheet panicked on {}:\n{stderr}",
+        file.display()
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit 2 for {}, stderr:\n{stderr}",
+        file.display()
+    );
+    assert!(
+        stderr.contains(&file.display().to_string()),
+        "stderr does not name {}:\n{stderr}",
+        file.display()
+    );
+    assert!(
+        stderr.to_lowercase().contains(&phrase.to_lowercase()),
+        "stderr for {} does not say {phrase:?}:\n{stderr}",
+        file.display()
+    );
+    stderr
+}
