@@ -128,9 +128,9 @@ fn is_side_sheet(name: &str) -> bool {
         "example",
         "legend",
         "凡例",
-        "リスト",
-        "list",
-        "master",
+        "選択肢",
+        "プルダウン",
+        "dropdown",
     ]
     .iter()
     .any(|w| k.contains(w))
@@ -742,6 +742,17 @@ mod tests {
             number: n,
             cells: cells.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn side_sheets_by_name() {
+        assert!(is_side_sheet("表紙"));
+        assert!(is_side_sheet("改訂履歴"));
+        assert!(is_side_sheet("Revision history"));
+        // "チェックリスト" must not be mistaken for a lookup list
+        assert!(!is_side_sheet("チェックリスト"));
+        assert!(!is_side_sheet("Checklist"));
+        assert!(!is_side_sheet("回答"));
     }
 
     #[test]

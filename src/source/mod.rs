@@ -90,11 +90,20 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<
     if bytes.is_empty() {
         return Err(Error::at(path, ErrorKind::Empty));
     }
-    match sniff(&bytes) {
+    let sniffed = sniff(&bytes);
+    // The spreadsheet parsers are not ours: a malformed file that makes one
+    // panic is reported as a damaged file, with its name.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match sniffed {
         Sniffed::Zip => excel::read_zip(path, bytes),
         Sniffed::Compound => excel::read_compound(path, bytes),
         Sniffed::Text => delimited::read(path, &bytes, options),
-    }
+    }));
+    result.unwrap_or_else(|_| {
+        Err(Error::at(
+            path,
+            ErrorKind::Corrupt("the file could not be parsed (its structure is malformed)".into()),
+        ))
+    })
 }
 
 enum Sniffed {
