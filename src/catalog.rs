@@ -140,8 +140,9 @@ pub fn from_book(path: &Path, book: &Book, options: &CatalogOptions) -> Result<C
     }
     let layout = layout::detect(path, &book.sheets, options.sheet.as_deref());
     if layout.blocks.is_empty() {
-        let examined = match book.sheets.len() {
-            1 if book.sheets[0].name.is_none() => "the file".to_owned(),
+        let examined = match (&options.sheet, book.sheets.len()) {
+            (Some(only), _) => format!("sheet {only:?}"),
+            (None, 1) if book.sheets[0].name.is_none() => "the file".to_owned(),
             _ => {
                 let names: Vec<String> = book
                     .sheets

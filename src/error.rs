@@ -73,7 +73,7 @@ pub enum ErrorKind {
     #[error("the file does not exist")]
     Missing,
     #[error("cannot read the file: {0}")]
-    Io(#[source] std::io::Error),
+    Io(std::io::Error),
     #[error("the file is empty")]
     Empty,
     #[error("the file is encrypted (password-protected); save an unprotected copy and try again")]
@@ -137,14 +137,9 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &*self.kind {
-            ErrorKind::Io(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+// The message already holds the cause's text; no `source()`, so error chains
+// do not print it twice.
+impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

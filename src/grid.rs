@@ -6,6 +6,9 @@
 //! sheet so that later stages can spread a merged value over the cells it
 //! covers.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
 /// A rectangle of merged cells; rows 1-based, columns 0-based, bounds inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
@@ -55,20 +58,25 @@ impl Sheet {
     /// spread over every cell they cover (header rows want that: a `項番` label
     /// over four number columns), and spread down the first column only (data
     /// rows: a wide merged requirement must not leak into its neighbours).
-    pub fn spread_rows(&self) -> Vec<(Row, Row)> {
+    /// Rows no merge touches are borrowed, not copied.
+    pub fn spread_rows(&self) -> Vec<(Cow<'_, Row>, Cow<'_, Row>)> {
         if self.merges.is_empty() {
-            return self.rows.iter().map(|r| (r.clone(), r.clone())).collect();
+            return self
+                .rows
+                .iter()
+                .map(|r| (Cow::Borrowed(r), Cow::Borrowed(r)))
+                .collect();
         }
-        let mut rows: std::collections::BTreeMap<u32, (Row, Row)> = self
+        let mut rows: BTreeMap<u32, (Cow<'_, Row>, Cow<'_, Row>)> = self
             .rows
             .iter()
-            .map(|r| (r.number, (r.clone(), r.clone())))
+            .map(|r| (r.number, (Cow::Borrowed(r), Cow::Borrowed(r))))
             .collect();
         // A merge claiming rows far below the content creates no rows there.
         let last_real = self.rows.last().map(|r| r.number).unwrap_or(0);
         for m in &self.merges {
             let anchor = match self.rows.binary_search_by_key(&m.first_row, |r| r.number) {
-                Ok(i) => self.rows[i].cell(m.first_col as usize).to_owned(),
+                Ok(i) => self.rows[i].cell(m.first_col as usize),
                 Err(_) => continue,
             };
             if anchor.is_empty() {
@@ -80,23 +88,24 @@ impl Sheet {
                         number: n,
                         cells: Vec::new(),
                     };
-                    (empty.clone(), empty)
+                    (Cow::Owned(empty.clone()), Cow::Owned(empty))
                 });
                 let last_col = m.last_col.min(m.first_col + 512);
                 for c in m.first_col..=last_col {
-                    set_cell(&mut entry.0, c as usize, &anchor);
+                    set_cell(&mut entry.0, c as usize, anchor);
                 }
-                set_cell(&mut entry.1, m.first_col as usize, &anchor);
+                set_cell(&mut entry.1, m.first_col as usize, anchor);
             }
         }
         rows.into_values().collect()
     }
 }
 
-fn set_cell(row: &mut Row, col: usize, value: &str) {
-    if value.is_empty() {
+fn set_cell(row: &mut Cow<'_, Row>, col: usize, value: &str) {
+    if value.is_empty() || !row.cell(col).is_empty() {
         return;
     }
+    let row = row.to_mut();
     if row.cells.len() <= col {
         row.cells.resize(col + 1, String::new());
     }

@@ -13,6 +13,7 @@
 //! block only when its own content clearly says so. This stage does not
 //! interpret item numbers (that is `record`) and does no I/O.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::answer;
@@ -20,7 +21,10 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::grid::{Row, Sheet};
 use crate::role::{role_of, Role};
-use crate::text::{as_integer, compact, normalize, split_number};
+use crate::text::{as_integer, compact, integer_of, normalize, split_normalized};
+
+/// A row with merged values spread everywhere, and spread down only.
+type Spread<'a> = (Cow<'a, Row>, Cow<'a, Row>);
 
 /// One header (one or two rows) and the columns it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,10 +214,21 @@ fn kind(cell: &str) -> Kind {
     if t.is_empty() {
         return Kind::Empty;
     }
-    if as_integer(t).is_some() {
-        return Kind::Int;
+    // Long texts are requirement or check texts unless they open with a
+    // category label; only their head needs a look.
+    let long = t.chars().nth(40).is_some();
+    if long {
+        let head: String = t.chars().take(16).collect();
+        return if is_category_label(&normalize(&head)) {
+            Kind::Category
+        } else {
+            Kind::Long
+        };
     }
     let n = normalize(t);
+    if integer_of(&n).is_some() {
+        return Kind::Int;
+    }
     let chars = n.chars().count();
     if chars <= 24 {
         if crate::catalog::Level::parse(&n).is_some() {
@@ -222,14 +237,14 @@ fn kind(cell: &str) -> Kind {
         if is_section_ref(&n) {
             return Kind::Section;
         }
-        if split_number(&n).is_some_and(|p| p.len() >= 2) {
+        if split_normalized(&n).is_some_and(|p| p.len() >= 2) {
             return Kind::Dotted;
         }
     }
     if is_category_label(&n) {
         return Kind::Category;
     }
-    if chars <= 40 && is_guideline_name(&n) {
+    if is_guideline_name(&n) {
         return Kind::Guideline;
     }
     if chars <= 12 && answer::is_notation(&n) {
@@ -533,13 +548,13 @@ fn compose(parent: &Row, child: Option<&Row>) -> Vec<Option<Role>> {
 }
 
 /// A header starting at `i`: its columns and the rows it takes.
-fn header_at(rows: &[(Row, Row)], i: usize) -> Option<(Vec<Option<Role>>, Vec<u32>, usize)> {
+fn header_at(rows: &[Spread<'_>], i: usize) -> Option<(Vec<Option<Role>>, Vec<u32>, usize)> {
     let (row, _) = &rows[i];
     let roles = label_roles(row)?;
     if !is_primary(&roles) {
         return None;
     }
-    let next = rows.get(i + 1).map(|(r, _)| r);
+    let next = rows.get(i + 1).map(|(r, _)| r.as_ref());
     let child = next.filter(|c| c.number == row.number + 1 && is_child(row, &roles, c));
     let columns = compose(row, child);
     let d = distinct(&columns);
@@ -606,13 +621,16 @@ fn detect_sheet(file: &std::path::Path, sheet: &Sheet, layout: &mut Layout) {
 /// A row of one distinct value (a section title, a note) is not an item,
 /// unless that value is a requirement text standing in its column.
 fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
-    let values: BTreeSet<String> = full
+    let raw: BTreeSet<&str> = full
         .cells
         .iter()
         .map(|c| c.trim())
         .filter(|c| !c.is_empty())
-        .map(compact)
         .collect();
+    if raw.len() > 2 {
+        return false;
+    }
+    let values: BTreeSet<String> = raw.into_iter().map(compact).collect();
     if values.len() != 1 {
         return false;
     }
@@ -635,13 +653,13 @@ fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
 
 fn finish_block(
     file: &std::path::Path,
-    rows: &[(Row, Row)],
+    rows: &[Spread<'_>],
     pending: &[usize],
     block: Block,
     layout: &mut Layout,
 ) {
     let columns = &block.columns;
-    let candidates: Vec<&(Row, Row)> = pending
+    let candidates: Vec<&Spread<'_>> = pending
         .iter()
         .map(|&i| &rows[i])
         .filter(|(full, _)| !is_section_or_note(full, columns))
@@ -652,9 +670,19 @@ fn finish_block(
         .max()
         .unwrap_or(0)
         .max(columns.len());
+    // Group cells, levels, guideline names and references repeat down a
+    // block: each distinct text is typed once.
+    let mut typed: std::collections::HashMap<&str, Kind> = std::collections::HashMap::new();
     let kinds: Vec<Vec<Kind>> = candidates
         .iter()
-        .map(|(_, v)| (0..width).map(|c| kind(v.cell(c))).collect())
+        .map(|(_, v)| {
+            (0..width)
+                .map(|c| {
+                    let text = v.cell(c);
+                    *typed.entry(text).or_insert_with(|| kind(text))
+                })
+                .collect()
+        })
         .collect();
     // The block's alignment, from the evidence of all its rows.
     let mut score = vec![vec![0.0f32; columns.len()]; width];
@@ -676,11 +704,17 @@ fn finish_block(
     let block_index = layout.blocks.len();
     for ((_, vertical), row_kinds) in candidates.iter().zip(&kinds) {
         let block_score = mapping_score(row_kinds, columns, &block_map);
-        let (own_score, own_map) = row_alignment(row_kinds, columns);
-        let map = if own_score - block_score > ROW_MARGIN {
-            &own_map
-        } else {
-            &block_map
+        // The row's own alignment can only beat its block's by the margin if
+        // its best conceivable score does; most rows are settled by this bound.
+        let bound: f32 = row_kinds
+            .iter()
+            .filter(|&&k| k != Kind::Empty)
+            .map(|&k| columns.iter().map(|&r| fit(k, r)).fold(SKIP_CELL, f32::max) + SAME_COLUMN)
+            .sum();
+        let own = (bound - block_score > ROW_MARGIN).then(|| row_alignment(row_kinds, columns));
+        let map = match &own {
+            Some((own_score, own_map)) if own_score - block_score > ROW_MARGIN => own_map,
+            _ => &block_map,
         };
         let mut record = RawRecord {
             sheet: block.sheet.clone(),

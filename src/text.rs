@@ -8,9 +8,44 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, every run of white space (line breaks included) made one space, trimmed.
 pub fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    if already_nfkc(s) {
+        return collapse(s.chars());
+    }
+    collapse(s.nfkc())
+}
+
+/// Most cells are already in NFKC (plain kana, kanji and ASCII); skipping the
+/// decomposition for them is most of the reading time saved.
+fn already_nfkc(s: &str) -> bool {
+    // Ranges that NFKC leaves alone, checked first because the library's
+    // quick check costs a table search per character.
+    let stable = |c: char| {
+        matches!(c,
+            '\u{0}'..='\u{7F}'            // ASCII
+            | '\u{3001}'..='\u{3003}'     // 、。〃
+            | '\u{3005}'..='\u{3007}'     // 々〆〇
+            | '\u{3008}'..='\u{3011}'     // brackets 〈〉《》「」『』【】
+            | '\u{3013}'..='\u{301F}'
+            | '\u{3041}'..='\u{3096}'     // hiragana (not the combining marks)
+            | '\u{309D}'..='\u{309E}'
+            | '\u{30A1}'..='\u{30FA}'     // katakana
+            | '\u{30FC}'..='\u{30FE}'
+            | '\u{30FB}'                  // ・
+            | '\u{4E00}'..='\u{9FFF}'     // CJK unified ideographs
+            | '\u{2010}'..='\u{2027}'     // dashes, quotes, bullets
+            | '\u{25A0}'..='\u{25FF}'     // geometric shapes ○ △ □
+            | '\u{2715}' | '\u{2716}' | '\u{00D7}' | '\u{2713}' | '\u{2714}'
+        )
+    };
+    s.chars().all(stable)
+        || unicode_normalization::is_nfkc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+}
+
+fn collapse(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
     let mut space = false;
-    for c in s.nfkc() {
+    for c in chars {
         if c.is_whitespace() {
             space = true;
         } else {
@@ -27,6 +62,13 @@ pub fn normalize(s: &str) -> String {
 /// NFKC, all white space removed, lower case: the key for header labels and
 /// for "formatting-only" comparisons of texts.
 pub fn compact(s: &str) -> String {
+    if already_nfkc(s) {
+        return s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+    }
     s.nfkc()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
@@ -36,8 +78,12 @@ pub fn compact(s: &str) -> String {
 /// True when the text is, after NFKC and trimming, a whole number such as
 /// `12`, `１２` or `12.0`.
 pub fn as_integer(s: &str) -> Option<u64> {
-    let n = normalize(s);
-    let (whole, frac) = n.split_once('.').unwrap_or((&n, ""));
+    integer_of(&normalize(s))
+}
+
+/// [`as_integer`] of a text already normalised.
+pub fn integer_of(n: &str) -> Option<u64> {
+    let (whole, frac) = n.split_once('.').unwrap_or((n, ""));
     if whole.is_empty()
         || whole.len() > 9
         || !whole.bytes().all(|b| b.is_ascii_digit())
@@ -51,7 +97,11 @@ pub fn as_integer(s: &str) -> Option<u64> {
 /// Split a one-cell item number (`1-1-1-1`, `1.1.1.1`, `１－１－１－１`,
 /// `A.5.1`) into its parts; `None` when the text is not such a number.
 pub fn split_number(s: &str) -> Option<Vec<String>> {
-    let n = normalize(s);
+    split_normalized(&normalize(s))
+}
+
+/// [`split_number`] of a text already normalised.
+pub fn split_normalized(n: &str) -> Option<Vec<String>> {
     let n = n.trim_end_matches(['.', ')']);
     if n.is_empty() || n.chars().count() > 40 {
         return None;

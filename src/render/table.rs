@@ -73,7 +73,7 @@ pub fn write(report: &Report, options: &Options, out: &mut Vec<u8>) -> io::Resul
                 .unwrap_or(0)
         })
         .collect();
-    let budget = total.saturating_sub(2 * (n - 1).max(0));
+    let budget = total.saturating_sub(2 * n.saturating_sub(1));
     while widths.iter().sum::<usize>() > budget {
         let (k, &w) = match widths.iter().enumerate().max_by_key(|(_, w)| **w) {
             Some(x) => x,

@@ -124,6 +124,16 @@ fn first_invalid(encoding: &'static Encoding, bytes: &[u8]) -> usize {
 }
 
 pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Book> {
+    let text_like = Encoding::for_bom(bytes).is_some() || guess_utf16(bytes).is_some();
+    if !text_like && options.encoding.is_none() && binary_bytes(bytes) {
+        return Err(Error::at(
+            path,
+            ErrorKind::NotSpreadsheet(
+                "the bytes are neither a workbook nor text (binary data with control characters)"
+                    .into(),
+            ),
+        ));
+    }
     let decoded = decode(path, bytes, options.encoding.as_deref())?;
     let text = decoded.text;
     if looks_binary(&text) {
@@ -197,6 +207,17 @@ fn json_rows(text: &str) -> Option<Vec<Row>> {
     Some(rows)
 }
 
+/// Control bytes no text table holds (NUL, and C0 controls other than tab,
+/// line breaks and form feed) in the first few kilobytes.
+fn binary_bytes(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    sample.contains(&0) || control * 100 > sample.len()
+}
+
 fn looks_binary(text: &str) -> bool {
     let sample: Vec<char> = text.chars().take(8192).collect();
     if sample.is_empty() {
@@ -261,13 +282,7 @@ fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>> {
             )
         })?;
         let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
-        let skipped = text
-            .get(start..)
-            .unwrap_or("")
-            .bytes()
-            .take_while(|&b| b == b'\n' || b == b'\r')
-            .filter(|&b| b == b'\n')
-            .count() as u32;
+        let skipped = blank_lines_at(text.as_bytes(), start);
         let number = previous + 1 + skipped;
         previous = number;
         let cells: Vec<String> = record
@@ -284,6 +299,31 @@ fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>> {
         rows.push(Row { number, cells });
     }
     Ok(rows)
+}
+
+/// Blank lines before the record starting at `start`: line breaks in the run
+/// of CR/LF there, `\r\n` counted once, and the `\n` finishing the previous
+/// record's `\r\n` (the reader stops between the two) not at all.
+fn blank_lines_at(text: &[u8], start: usize) -> u32 {
+    let mut i = start;
+    if i > 0 && text.get(i - 1) == Some(&b'\r') && text.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    let mut lines = 0;
+    while let Some(&b) = text.get(i) {
+        match b {
+            b'\r' => {
+                lines += 1;
+                if text.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => lines += 1,
+            _ => break,
+        }
+        i += 1;
+    }
+    lines
 }
 
 /// Tab-separated exports often carry bare `"` inside text; treat quotes as
@@ -346,6 +386,19 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3"), b'\t');
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3"), b',');
         assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3"), b';');
+    }
+
+    #[test]
+    fn crlf_line_ends_count_once() {
+        let rows = parse(p(), "a,b\r\n\r\nc,d\r\ne,f\r\n", b',').unwrap();
+        let numbers: Vec<u32> = rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 3, 4]);
+    }
+
+    #[test]
+    fn binary_bytes_are_not_text() {
+        assert!(binary_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"));
+        assert!(!binary_bytes("項番,対策項目\r\n1,方針".as_bytes()));
     }
 
     #[test]

@@ -75,6 +75,14 @@ pub(super) fn read_compound(path: &Path, bytes: Vec<u8>) -> Result<Book> {
         return Err(Error::at(path, ErrorKind::Encrypted));
     }
     if !contains(&bytes, &utf16le("Workbook")) && !contains(&bytes, &utf16le("Book")) {
+        if compound_directory_missing(&bytes) {
+            return Err(Error::at(
+                path,
+                ErrorKind::Corrupt(
+                    "the file ends before its table of contents (truncated?)".into(),
+                ),
+            ));
+        }
         return Err(Error::at(
             path,
             ErrorKind::NotSpreadsheet(
@@ -383,6 +391,29 @@ fn ods_error(path: &Path, sheet: Option<&str>, e: OdsError) -> Error {
         other => ErrorKind::Corrupt(other.to_string()),
     };
     Error::new(kind, Location::file(path).sheet(sheet))
+}
+
+/// The compound file header names the sector of its directory; a file cut
+/// short no longer reaches it.
+fn compound_directory_missing(bytes: &[u8]) -> bool {
+    let u16_at = |o: usize| {
+        bytes
+            .get(o..o + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |o: usize| {
+        bytes
+            .get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (Some(shift), Some(first)) = (u16_at(30), u32_at(48)) else {
+        return true;
+    };
+    if !(7..=16).contains(&shift) {
+        return true;
+    }
+    let size = 1u64 << shift;
+    (first as u64 + 1) * size >= bytes.len() as u64
 }
 
 fn utf16le(s: &str) -> Vec<u8> {

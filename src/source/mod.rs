@@ -65,6 +65,12 @@ pub const MAX_CELLS: usize = 50_000_000;
 /// A missing, empty, encrypted, damaged or undecodable file, or one that is not
 /// a spreadsheet at all; the error names the file.
 pub fn open(path: &Path, options: &ReadOptions) -> Result<Book> {
+    if path.is_dir() {
+        return Err(Error::at(
+            path,
+            ErrorKind::NotSpreadsheet("it is a folder, not a file".into()),
+        ));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
             ErrorKind::Missing
@@ -73,12 +79,6 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Book> {
         };
         Error::at(path, kind)
     })?;
-    if path.is_dir() {
-        return Err(Error::at(
-            path,
-            ErrorKind::NotSpreadsheet("it is a folder".into()),
-        ));
-    }
     read_bytes(path, bytes, options)
 }
 

@@ -46,6 +46,14 @@ pub fn csv_rows(text: &[u8]) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
+/// The arguments of `checksheet catalog FILE -f csv EXTRA…`.
+pub fn catalog_args(path: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["catalog".into(), path.into(), "-f".into(), "csv".into()];
+    args.extend(extra.iter().map(|s| s.into()));
+    args
+}
+
 /// `checksheet catalog FILE -f csv`, asserting it succeeded (exit 0 or 1).
 pub fn catalog(path: &Path, extra: &[&str]) -> Vec<HashMap<String, String>> {
     let mut args: Vec<std::ffi::OsString> =
@@ -157,7 +165,7 @@ pub fn write_seed_xlsx(path: &Path, numbers: Numbers) {
             if field.is_empty() {
                 continue;
             }
-            let id_cell = j < 5 && !field.is_empty() && field.bytes().all(|b| b.is_ascii_digit());
+            let id_cell = j < 5 && field.bytes().all(|b| b.is_ascii_digit());
             let written = match (as_number(field), numbers) {
                 (Some(_), Numbers::Floats) if id_cell && i % 2 == 1 => {
                     sheet.write_string(row, col, format!("{field}.0"))
@@ -188,8 +196,28 @@ pub fn full_width(s: &str) -> String {
 }
 
 /// Assert a run failed as an error (exit 2) that names `file`, does not panic,
-/// and says `phrase`; returns stderr.
-pub fn assert_error(args: &[&std::ffi::OsStr], file: &Path, phrase: &str) -> String {
+/// and says `phrase` (ignoring case); returns stderr.
+pub fn assert_error<I, S>(args: I, file: &Path, phrase: &str) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let stderr = assert_fails(args, file);
+    assert!(
+        stderr.to_lowercase().contains(&phrase.to_lowercase()),
+        "stderr for {} does not say {phrase:?}:\n{stderr}",
+        file.display()
+    );
+    stderr
+}
+
+/// Assert a run failed as an error (exit 2) that names `file` and does not
+/// panic; returns stderr.
+pub fn assert_fails<I, S>(args: I, file: &Path) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     let out = run(args);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
@@ -208,10 +236,28 @@ pub fn assert_error(args: &[&std::ffi::OsStr], file: &Path, phrase: &str) -> Str
         "stderr does not name {}:\n{stderr}",
         file.display()
     );
-    assert!(
-        stderr.to_lowercase().contains(&phrase.to_lowercase()),
-        "stderr for {} does not say {phrase:?}:\n{stderr}",
-        file.display()
-    );
     stderr
+}
+
+/// A temporary folder under cargo's `target/tmp` for files shared by the
+/// tests of one binary (held in a `OnceLock`, so it is never dropped): folders
+/// of earlier runs with the same prefix, older than an hour, are removed first.
+pub fn shared_dir(prefix: &str) -> tempfile::TempDir {
+    let parent = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(parent).into_iter().flatten().flatten() {
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if stale && entry.file_name().to_string_lossy().starts_with(prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(parent)
+        .expect("a temporary folder")
 }
