@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::grid::{Row, Sheet};
 use crate::role::{role_of, Role};
-use crate::text::{as_integer, compact, integer_of, normalize, split_normalized};
+use crate::text::{as_integer, compact, integer_of, normalize, normalized, split_normalized};
 
 /// A row with merged values spread everywhere, and spread down only.
 type Spread<'a> = (Cow<'a, Row>, Cow<'a, Row>);
@@ -225,7 +225,7 @@ fn kind(cell: &str) -> Kind {
             Kind::Long
         };
     }
-    let n = normalize(t);
+    let n = normalized(t);
     if integer_of(&n).is_some() {
         return Kind::Int;
     }
@@ -679,7 +679,12 @@ fn finish_block(
             (0..width)
                 .map(|c| {
                     let text = v.cell(c);
-                    *typed.entry(text).or_insert_with(|| kind(text))
+                    // long texts are unique and typed by their head alone
+                    if text.len() > 120 {
+                        kind(text)
+                    } else {
+                        *typed.entry(text).or_insert_with(|| kind(text))
+                    }
                 })
                 .collect()
         })

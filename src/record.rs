@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::layout::{Layout, RawRecord};
 use crate::role::Role;
-use crate::text::{as_integer, normalize, split_number};
+use crate::text::{as_integer, integer_of, normalized, split_number};
 
 /// How an item got its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -64,13 +64,13 @@ struct Parts {
 }
 
 fn clean_part(s: &str) -> Option<String> {
-    let n = normalize(s);
+    let n = normalized(s);
     if n.is_empty() {
         return None;
     }
-    Some(match as_integer(&n) {
+    Some(match integer_of(&n) {
         Some(i) => i.to_string(),
-        None => n,
+        None => n.into_owned(),
     })
 }
 

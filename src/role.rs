@@ -190,7 +190,30 @@ fn matches_inside(word: &str) -> bool {
 }
 
 /// The role of a header label, if it is one.
+///
+/// Every row is tried as a header, and data rows repeat the same short texts
+/// (levels, guideline names, category labels): answers are remembered per
+/// thread.
 pub fn role_of(label: &str) -> Option<Role> {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Option<Role>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    SEEN.with(|seen| {
+        if let Some(&role) = seen.borrow().get(label) {
+            return role;
+        }
+        let role = classify(label);
+        let mut seen = seen.borrow_mut();
+        if seen.len() > 50_000 {
+            seen.clear();
+        }
+        seen.insert(label.to_owned(), role);
+        role
+    })
+}
+
+fn classify(label: &str) -> Option<Role> {
     let key = strip_decoration(&compact(label));
     if key.is_empty() || key.chars().count() > 40 {
         return None;

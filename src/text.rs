@@ -8,10 +8,21 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, every run of white space (line breaks included) made one space, trimmed.
 pub fn normalize(s: &str) -> String {
+    normalized(s).into_owned()
+}
+
+/// [`normalize`] without a copy when the text is already normal (the common
+/// case for numbers, levels and most Japanese text).
+pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
     if already_nfkc(s) {
-        return collapse(s.chars());
+        let t = s.trim();
+        let tidy = !t.contains(|c: char| c.is_whitespace() && c != ' ') && !t.contains("  ");
+        if tidy {
+            return std::borrow::Cow::Borrowed(t);
+        }
+        return collapse(s.chars()).into();
     }
-    collapse(s.nfkc())
+    collapse(s.nfkc()).into()
 }
 
 /// Most cells are already in NFKC (plain kana, kanji and ASCII); skipping the
@@ -78,7 +89,7 @@ pub fn compact(s: &str) -> String {
 /// True when the text is, after NFKC and trimming, a whole number such as
 /// `12`, `１２` or `12.0`.
 pub fn as_integer(s: &str) -> Option<u64> {
-    integer_of(&normalize(s))
+    integer_of(&normalized(s))
 }
 
 /// [`as_integer`] of a text already normalised.
@@ -97,7 +108,7 @@ pub fn integer_of(n: &str) -> Option<u64> {
 /// Split a one-cell item number (`1-1-1-1`, `1.1.1.1`, `１－１－１－１`,
 /// `A.5.1`) into its parts; `None` when the text is not such a number.
 pub fn split_number(s: &str) -> Option<Vec<String>> {
-    split_normalized(&normalize(s))
+    split_normalized(&normalized(s))
 }
 
 /// [`split_number`] of a text already normalised.

@@ -29,8 +29,9 @@ pub(super) fn read_zip(path: &Path, bytes: Vec<u8>) -> Result<Book> {
         let book = Xlsb::new(Cursor::new(bytes)).map_err(|e| xlsb_error(path, e))?;
         read_xlsb(path, book)
     } else if names(b"xl/workbook.xml") {
+        let merges = super::xlsx_merges::by_sheet(&bytes);
         let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(path, None, e))?;
-        read_xlsx(path, book)
+        read_xlsx(path, book, merges)
     } else if names(b"content.xml") && contains(&bytes[..bytes.len().min(200)], b"opendocument") {
         if !contains(&bytes[..bytes.len().min(200)], b"opendocument.spreadsheet") {
             return Err(Error::at(
@@ -96,15 +97,22 @@ pub(super) fn read_compound(path: &Path, bytes: Vec<u8>) -> Result<Book> {
     Ok(book_out)
 }
 
-fn read_xlsx(path: &Path, mut book: Xlsx<Cursor<Vec<u8>>>) -> Result<Book> {
+fn read_xlsx(
+    path: &Path,
+    mut book: Xlsx<Cursor<Vec<u8>>>,
+    mut known_merges: Option<std::collections::HashMap<String, Vec<Dimensions>>>,
+) -> Result<Book> {
     let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
     let mut budget = Budget::default();
     for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
         let name = meta.name.clone();
-        let merges = book
-            .merge_cells_by_sheet_name(&name)
-            .map_err(|e| xlsx_error(path, Some(&name), e))?;
+        let merges = match known_merges.as_mut().and_then(|m| m.remove(&name)) {
+            Some(m) => m,
+            None => book
+                .merge_cells_by_sheet_name(&name)
+                .map_err(|e| xlsx_error(path, Some(&name), e))?,
+        };
         let mut builder = SheetBuilder::new(path, &name);
         {
             let mut reader = book

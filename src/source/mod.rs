@@ -8,6 +8,7 @@
 mod delimited;
 mod excel;
 mod ods_spans;
+mod xlsx_merges;
 
 use std::path::Path;
 
