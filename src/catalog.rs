@@ -88,6 +88,8 @@ pub struct Catalog {
     /// The layout's records, in item order, for stages that need the raw
     /// cells (answers of a submission).
     pub records: Vec<RawRecord>,
+    /// Some header of the checklist has answer, evidence or remarks columns.
+    pub blocks_have_responses: bool,
 }
 
 impl Catalog {
@@ -204,11 +206,16 @@ pub fn from_book(path: &Path, book: &Book, options: &CatalogOptions) -> Result<C
             origin: number.origin,
         });
     }
+    let blocks_have_responses = layout
+        .blocks
+        .iter()
+        .any(|b| b.columns.iter().flatten().any(|r| r.is_response()));
     Ok(Catalog {
         path: path.to_path_buf(),
         items,
         diagnostics,
         records: layout.records,
+        blocks_have_responses,
     })
 }
 

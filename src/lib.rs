@@ -19,8 +19,10 @@
 //! assert_eq!(cat.items[0].row, 7);
 //! ```
 
+pub mod align;
 pub mod answer;
 pub mod catalog;
+pub mod change;
 pub mod diagnostic;
 pub mod error;
 pub mod grid;
@@ -30,6 +32,7 @@ pub mod render;
 pub mod report;
 pub mod role;
 pub mod source;
+pub mod submission;
 pub mod text;
 
 pub use error::{Error, ErrorKind, Location, Result};

@@ -12,6 +12,7 @@ use checksheet::catalog::{self, CatalogOptions};
 use checksheet::render::{self, Format};
 use checksheet::report;
 use checksheet::source::ReadOptions;
+use checksheet::submission::{has_responses, responses};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +36,29 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// What changed between two checklist revisions, or two submissions.
+    Diff {
+        /// The old revision or submission.
+        old: PathBuf,
+        /// The new revision or submission.
+        new: PathBuf,
+        #[command(flatten)]
+        align: AlignArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+#[derive(Args)]
+struct AlignArgs {
+    /// csv of old_id,new_id pinning pairs (the csv output of diff is one).
+    #[arg(long)]
+    mapping: Option<PathBuf>,
+    /// csv of notation,value adding answer notations (value: yes, partial, no, na).
+    #[arg(long)]
+    answers: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -133,7 +157,60 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let warned = cat.warnings().next().is_some();
             Ok(u8::from(warned))
         }
+        Command::Diff {
+            old,
+            new,
+            align,
+            input,
+            output,
+        } => {
+            let options = catalog_options(input);
+            let old = read_catalog(&old, &options, output.quiet)?;
+            let new = read_catalog(&new, &options, output.quiet)?;
+            let mapping = match &align.mapping {
+                Some(path) => checksheet::source::mapping::read(path)?,
+                None => Default::default(),
+            };
+            let vocabulary = match &align.answers {
+                Some(path) => checksheet::source::mapping::read_answers(path)?,
+                None => Default::default(),
+            };
+            let alignment = checksheet::align::align(&old.items, &new.items, &mapping);
+            let submissions = has_responses(&old) && has_responses(&new);
+            let responses =
+                submissions.then(|| (responses(&old, &vocabulary), responses(&new, &vocabulary)));
+            let pair = responses
+                .as_ref()
+                .map(|(a, b)| (a.as_slice(), b.as_slice()));
+            let diff = checksheet::change::diff(&old.items, &new.items, &alignment, pair);
+            emit(&report::diff(&old, &new, &diff, pair), &output)?;
+            Ok(u8::from(diff.differs()))
+        }
     }
+}
+
+fn catalog_options(input: InputArgs) -> CatalogOptions {
+    CatalogOptions {
+        read: ReadOptions {
+            encoding: input.encoding,
+        },
+        sheet: input.sheet,
+    }
+}
+
+/// Read a checklist, telling its notes and warnings unless quiet.
+fn read_catalog(
+    path: &Path,
+    options: &CatalogOptions,
+    quiet: bool,
+) -> anyhow::Result<catalog::Catalog> {
+    let cat = catalog::read(path, options)?;
+    if !quiet {
+        for d in &cat.diagnostics {
+            eprintln!("{d}");
+        }
+    }
+    Ok(cat)
 }
 
 /// Render a report where the flags say, in the format they ask for.

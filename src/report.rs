@@ -52,6 +52,18 @@ pub struct Report {
     pub rows: Vec<Vec<Cell>>,
     /// Name of the column whose value colours a row (status, action), if any.
     pub status_column: Option<&'static str>,
+    /// What changed, for people: shown (with inline differences) instead of
+    /// the table on a terminal when there is any.
+    pub details: Vec<Detail>,
+}
+
+/// One change told to a person: a heading and the old and new texts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub status: String,
+    pub heading: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
 }
 
 /// The catalog contract's columns, in order.
@@ -125,5 +137,132 @@ pub fn catalog(catalog: &Catalog) -> Report {
         columns: CATALOG_COLUMNS.to_vec(),
         rows: catalog.items.iter().map(item_row).collect(),
         status_column: None,
+        details: Vec::new(),
+    }
+}
+
+/// The diff contract's columns, in order (submissions add the two answers).
+pub const DIFF_COLUMNS: [&str; 9] = [
+    "status",
+    "old_id",
+    "new_id",
+    "changes",
+    "similarity",
+    "old_sheet",
+    "old_row",
+    "new_sheet",
+    "new_row",
+];
+
+/// A diff as a report.
+pub fn diff(
+    old: &Catalog,
+    new: &Catalog,
+    diff: &crate::change::Diff,
+    responses: Option<(
+        &[crate::submission::Response],
+        &[crate::submission::Response],
+    )>,
+) -> Report {
+    use crate::change::{Change, Status};
+    let mut columns = DIFF_COLUMNS.to_vec();
+    if diff.submissions {
+        columns.extend(["old_answer", "new_answer"]);
+    }
+    columns.extend(["reason", "note", "old_measure", "new_measure"]);
+    let mut rows = Vec::with_capacity(diff.rows.len());
+    let mut details = Vec::new();
+    for r in &diff.rows {
+        let o = r.old.map(|i| &old.items[i]);
+        let n = r.new.map(|j| &new.items[j]);
+        let changes: Vec<&str> = r.changes.iter().map(|c| c.as_str()).collect();
+        let mut row: Vec<Cell> = vec![
+            r.status.as_str().into(),
+            o.map(|i| i.id.clone()).unwrap_or_default().into(),
+            n.map(|i| i.id.clone()).unwrap_or_default().into(),
+            changes.join(";").into(),
+            r.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
+            o.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
+            o.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
+            n.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
+            n.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
+        ];
+        if let Some((ro, rn)) = responses {
+            row.push(r.old.map(|i| ro[i].answer_word()).unwrap_or("").into());
+            row.push(r.new.map(|j| rn[j].answer_word()).unwrap_or("").into());
+        }
+        row.push(r.reason.map(|x| x.as_str()).unwrap_or("").into());
+        row.push(r.note.as_str().into());
+        row.push(o.map(|i| i.measure.clone()).unwrap_or_default().into());
+        row.push(n.map(|i| i.measure.clone()).unwrap_or_default().into());
+        rows.push(row);
+        if r.status != Status::Unchanged {
+            let ids = match (o, n) {
+                (Some(a), Some(b)) if a.id != b.id => format!("{} → {}", a.id, b.id),
+                (Some(a), _) => a.id.clone(),
+                (None, Some(b)) => b.id.clone(),
+                (None, None) => String::new(),
+            };
+            let mut heading = ids;
+            if !changes.is_empty() {
+                heading.push_str(&format!("  [{}]", changes.join(";")));
+            }
+            if let Some(s) = r.similarity {
+                heading.push_str(&format!("  similarity {s:.2}"));
+            }
+            if !r.note.is_empty() {
+                heading.push_str(&format!("  ({})", r.note));
+            }
+            let text_changed = r.changes.contains(&Change::Text) || r.status != Status::Changed;
+            let (old_text, new_text) = if text_changed {
+                (o.map(|i| i.measure.clone()), n.map(|i| i.measure.clone()))
+            } else if r.changes.contains(&Change::Check) {
+                (o.map(|i| i.check.clone()), n.map(|i| i.check.clone()))
+            } else if let (Some((ro, rn)), Some(i), Some(j)) = (responses, r.old, r.new) {
+                let show = |x: &crate::submission::Response| {
+                    format!("{} {} {}", x.answer_raw, x.evidence, x.remarks)
+                        .trim()
+                        .to_owned()
+                };
+                (Some(show(&ro[i])), Some(show(&rn[j])))
+            } else {
+                (None, None)
+            };
+            details.push(Detail {
+                status: r.status.as_str().to_owned(),
+                heading,
+                old: old_text,
+                new: new_text,
+            });
+        }
+    }
+    let mut summary: Vec<(String, String)> = Status::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), diff.count(*s).to_string()))
+        .collect();
+    for c in Change::ALL {
+        let n = diff.count_change(c);
+        if n > 0 {
+            summary.push((format!("changes: {}", c.as_str()), n.to_string()));
+        }
+    }
+    let weak = diff.rows.iter().filter(|r| r.weak).count();
+    summary.push(("weak pairings to check".to_owned(), weak.to_string()));
+    Report {
+        title: if diff.submissions {
+            "Submission diff"
+        } else {
+            "Checklist diff"
+        }
+        .to_owned(),
+        inputs: vec![
+            old.path.display().to_string(),
+            new.path.display().to_string(),
+        ],
+        summary,
+        columns,
+        rows,
+        status_column: Some("status"),
+        details,
     }
 }

@@ -52,6 +52,9 @@ pub fn write(report: &Report, options: &Options, out: &mut Vec<u8>) -> io::Resul
         .collect();
     writeln!(out, "  {}", summary.join(" · "))?;
     writeln!(out)?;
+    if report.status_column.is_some() {
+        return write_details(report, options, out);
+    }
     let texts: Vec<Vec<String>> = report
         .rows
         .iter()
@@ -102,9 +105,101 @@ pub fn write(report: &Report, options: &Options, out: &mut Vec<u8>) -> io::Resul
     Ok(())
 }
 
+/// Each change, its old and new texts with the characters that differ marked:
+/// deleted in red strike-through, inserted in green (or `[-…-]` and `{+…+}`
+/// without colour).
+fn write_details(report: &Report, options: &Options, out: &mut Vec<u8>) -> io::Result<()> {
+    if report.details.is_empty() {
+        writeln!(out, "nothing differs")?;
+        return Ok(());
+    }
+    let paint = |code: &str, s: &str| {
+        if options.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
+    for d in &report.details {
+        let status_colour = match d.status.as_str() {
+            "added" => "32",
+            "removed" => "31",
+            "split" | "merged" => "35",
+            _ => "33",
+        };
+        writeln!(
+            out,
+            "{} {}",
+            paint(status_colour, &format!("{:<9}", d.status)),
+            d.heading
+        )?;
+        match (&d.old, &d.new) {
+            (Some(o), Some(n)) if o != n => {
+                let (old_line, new_line) = inline(o, n, options.color);
+                writeln!(out, "    - {old_line}")?;
+                writeln!(out, "    + {new_line}")?;
+            }
+            (Some(o), Some(_)) => writeln!(out, "    = {}", flat(o))?,
+            (Some(o), None) => writeln!(out, "    - {}", paint("31", &flat(o)))?,
+            (None, Some(n)) => writeln!(out, "    + {}", paint("32", &flat(n)))?,
+            (None, None) => {}
+        }
+    }
+    Ok(())
+}
+
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Old and new text with character-level differences marked.
+pub fn inline(old: &str, new: &str, color: bool) -> (String, String) {
+    let (old, new) = (flat(old), flat(new));
+    let diff = similar::TextDiff::from_chars(old.as_str(), new.as_str());
+    let (mut a, mut b) = (String::new(), String::new());
+    for op in diff.ops() {
+        for change in diff.iter_changes(op) {
+            let v = change.value();
+            match change.tag() {
+                similar::ChangeTag::Equal => {
+                    a.push_str(v);
+                    b.push_str(v);
+                }
+                similar::ChangeTag::Delete => a.push_str(&mark(v, true, color)),
+                similar::ChangeTag::Insert => b.push_str(&mark(v, false, color)),
+            }
+        }
+    }
+    (merge_marks(&a), merge_marks(&b))
+}
+
+fn mark(v: &str, deleted: bool, color: bool) -> String {
+    match (deleted, color) {
+        (true, true) => format!("\x1b[31;9m{v}\x1b[0m"),
+        (false, true) => format!("\x1b[32m{v}\x1b[0m"),
+        (true, false) => format!("[-{v}-]"),
+        (false, false) => format!("{{+{v}+}}"),
+    }
+}
+
+/// Adjacent marks of one kind read better as one: `[-a-][-b-]` → `[-ab-]`.
+fn merge_marks(s: &str) -> String {
+    s.replace("-][-", "")
+        .replace("+}{+", "")
+        .replace("\x1b[0m\x1b[31;9m", "")
+        .replace("\x1b[0m\x1b[32m", "")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_marks_changed_characters() {
+        let (a, b) = inline("定期的に見直すこと。", "年に一度見直すこと。", false);
+        assert_eq!(a, "[-定期的-]に見直すこと。");
+        assert_eq!(b, "{+年+}に{+一度+}見直すこと。");
+    }
 
     #[test]
     fn wide_characters_count_twice() {

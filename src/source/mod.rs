@@ -7,6 +7,7 @@
 
 mod delimited;
 mod excel;
+pub mod mapping;
 mod ods_spans;
 mod xlsx_merges;
 

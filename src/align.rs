@@ -1,0 +1,726 @@
+//! Aligning two item lists: the one pairing used by ingest, diff and migrate.
+//!
+//! Old and new items are paired in stages, each global over the whole list
+//! (best pairs first), never greedy row by row:
+//!
+//! 1. pins from a mapping file;
+//! 2. identical texts (after NFKC and white-space removal, so width, spaces
+//!    and line breaks are no change); a text occurring several times is
+//!    decided by its check text, id, group and position;
+//! 3. similar texts: candidates come from an index of character bigrams
+//!    (rare bigrams first, never all pairs), scored by Dice similarity of the
+//!    requirement and check texts, with small bonuses for the same id, group
+//!    and position;
+//! 4. splits (one old item's text spread over several new items) and merges
+//!    (several old texts gathered in one new item), by containment.
+//!
+//! Every pair carries a similarity in [0, 1] and a reason; weak pairs are
+//! flagged for review. This stage does no I/O.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::catalog::Item;
+use crate::text::compact;
+
+/// Why two items were paired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reason {
+    /// Same number and same text.
+    Same,
+    /// Same text under another number in the same group.
+    Renumbered,
+    /// Same group, text reworded.
+    Reworded,
+    /// The item stands in another group (its text may be reworded too).
+    Moved,
+    /// One old item became several new ones.
+    Split,
+    /// Several old items became one new one.
+    Merged,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Same => "same",
+            Reason::Renumbered => "renumbered",
+            Reason::Reworded => "reworded",
+            Reason::Moved => "moved",
+            Reason::Split => "split",
+            Reason::Merged => "merged",
+        }
+    }
+}
+
+/// One pairing of an old and a new item (indices into the lists).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pair {
+    pub old: usize,
+    pub new: usize,
+    /// Text similarity in [0, 1] (1 = the same text up to formatting).
+    pub similarity: f64,
+    pub reason: Reason,
+    /// Too weak to trust without a look.
+    pub weak: bool,
+    /// Given by the user's mapping file.
+    pub pinned: bool,
+}
+
+/// The pairing of two lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Alignment {
+    /// Ordered by new index, then old index.
+    pub pairs: Vec<Pair>,
+    /// Old items with no counterpart, in old order.
+    pub removed: Vec<usize>,
+    /// New items with no counterpart, in new order.
+    pub added: Vec<usize>,
+}
+
+/// Pairings decided by the user (`--mapping`): `old_id,new_id` pins a pair
+/// (an id may appear in several pins: a split or merge); an id with the other
+/// side empty is kept unpaired.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    pub pins: Vec<(String, String)>,
+    pub unpaired_old: HashSet<String>,
+    pub unpaired_new: HashSet<String>,
+}
+
+/// Below this similarity a pair is flagged weak.
+pub const WEAK: f64 = 0.7;
+/// Below this similarity two texts are not paired at all.
+const MIN_PAIR: f64 = 0.42;
+/// A piece of a split must lie this much inside its whole.
+const CONTAINED: f64 = 0.72;
+/// Candidates looked at per item.
+const CANDIDATES: usize = 12;
+
+/// What the aligner needs of an item, computed once.
+struct Prepared {
+    key: String,
+    check: String,
+    grams: Vec<u64>,
+    check_grams: Vec<u64>,
+    group: String,
+}
+
+fn grams_of(key: &str) -> Vec<u64> {
+    let chars: Vec<char> = key.chars().collect();
+    let mut out: Vec<u64> = if chars.len() < 2 {
+        chars.iter().map(|&c| c as u64).collect()
+    } else {
+        chars
+            .windows(2)
+            .map(|w| ((w[0] as u64) << 32) | w[1] as u64)
+            .collect()
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn prepare(items: &[Item]) -> Vec<Prepared> {
+    items
+        .iter()
+        .map(|item| {
+            let measure = compact(&item.measure);
+            let check = compact(&item.check);
+            let key = if measure.is_empty() {
+                check.clone()
+            } else {
+                measure
+            };
+            Prepared {
+                grams: grams_of(&key),
+                check_grams: grams_of(&check),
+                key,
+                check,
+                group: item.group(),
+            }
+        })
+        .collect()
+}
+
+/// Size of the intersection of two sorted, deduplicated lists.
+fn common(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Dice similarity of two gram sets.
+fn dice(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    2.0 * common(a, b) as f64 / (a.len() + b.len()) as f64
+}
+
+/// How much of `part` lies inside `whole`.
+fn containment(part: &[u64], whole: &[u64]) -> f64 {
+    if part.is_empty() {
+        return 0.0;
+    }
+    common(part, whole) as f64 / part.len() as f64
+}
+
+/// Text similarity of two prepared items: requirement text first, check text
+/// second.
+fn similarity(a: &Prepared, b: &Prepared) -> f64 {
+    if a.key == b.key {
+        return if a.check == b.check || a.check.is_empty() || b.check.is_empty() {
+            1.0
+        } else {
+            0.9 + 0.1 * dice(&a.check_grams, &b.check_grams)
+        };
+    }
+    let text = dice(&a.grams, &b.grams);
+    if a.check.is_empty() || b.check.is_empty() {
+        text
+    } else {
+        0.8 * text + 0.2 * dice(&a.check_grams, &b.check_grams)
+    }
+}
+
+/// Small preferences that decide between equally similar candidates.
+fn bonus(old: &[Item], new: &[Item], po: &[Prepared], pn: &[Prepared], i: usize, j: usize) -> f64 {
+    let same_id = f64::from(u8::from(old[i].id == new[j].id));
+    let same_group = f64::from(u8::from(po[i].group == pn[j].group));
+    let pos_old = i as f64 / old.len().max(1) as f64;
+    let pos_new = j as f64 / new.len().max(1) as f64;
+    let near = 1.0 - ((pos_old - pos_new).abs() * 10.0).min(1.0);
+    0.04 * same_id + 0.03 * same_group + 0.02 * near
+}
+
+/// An inverted index from bigram to the items holding it.
+struct Index {
+    postings: HashMap<u64, Vec<u32>>,
+    len: usize,
+}
+
+impl Index {
+    fn build(prepared: &[Prepared], include: impl Fn(usize) -> bool) -> Index {
+        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, p) in prepared.iter().enumerate().filter(|(i, _)| include(*i)) {
+            for &g in &p.grams {
+                postings.entry(g).or_default().push(i as u32);
+            }
+        }
+        Index {
+            postings,
+            len: prepared.len(),
+        }
+    }
+
+    /// Items sharing the most (rare-first) bigrams with `grams`.
+    fn candidates(&self, grams: &[u64], counts: &mut [u32], touched: &mut Vec<u32>) -> Vec<usize> {
+        let mut by_rarity: Vec<(usize, &Vec<u32>)> = grams
+            .iter()
+            .filter_map(|g| self.postings.get(g).map(|p| (p.len(), p)))
+            .collect();
+        by_rarity.sort_unstable_by_key(|(n, _)| *n);
+        // The rarest bigrams find the right candidates; very common ones
+        // (particles, 「こと」) would make the cost quadratic.
+        let cap = (self.len / 8).max(64);
+        for (_, posting) in by_rarity.iter().take(64) {
+            for &j in posting.iter().take(cap) {
+                if counts[j as usize] == 0 {
+                    touched.push(j);
+                }
+                counts[j as usize] += 1;
+            }
+        }
+        touched.sort_unstable_by_key(|&j| std::cmp::Reverse(counts[j as usize]));
+        let out: Vec<usize> = touched
+            .iter()
+            .take(CANDIDATES)
+            .map(|&j| j as usize)
+            .collect();
+        for &j in touched.iter() {
+            counts[j as usize] = 0;
+        }
+        touched.clear();
+        out
+    }
+}
+
+struct State {
+    old_to: Vec<Vec<usize>>,
+    new_to: Vec<Vec<usize>>,
+    pairs: Vec<Pair>,
+}
+
+impl State {
+    fn free_old(&self, i: usize) -> bool {
+        self.old_to[i].is_empty()
+    }
+
+    fn free_new(&self, j: usize) -> bool {
+        self.new_to[j].is_empty()
+    }
+
+    fn add(&mut self, pair: Pair) {
+        self.old_to[pair.old].push(pair.new);
+        self.new_to[pair.new].push(pair.old);
+        self.pairs.push(pair);
+    }
+}
+
+fn reason_for(old: &Item, new: &Item, po: &Prepared, pn: &Prepared) -> Reason {
+    if po.group != pn.group && !(po.group.is_empty() && pn.group.is_empty()) {
+        Reason::Moved
+    } else if po.key != pn.key {
+        Reason::Reworded
+    } else if old.id != new.id {
+        Reason::Renumbered
+    } else {
+        Reason::Same
+    }
+}
+
+/// Take candidate pairs best first, each item at most once.
+fn assign(
+    state: &mut State,
+    mut candidates: Vec<(f64, f64, usize, usize)>,
+    old: &[Item],
+    new: &[Item],
+    po: &[Prepared],
+    pn: &[Prepared],
+) {
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
+    for (_, sim, i, j) in candidates {
+        if state.free_old(i) && state.free_new(j) {
+            state.add(Pair {
+                old: i,
+                new: j,
+                similarity: sim,
+                reason: reason_for(&old[i], &new[j], &po[i], &pn[j]),
+                weak: sim < WEAK,
+                pinned: false,
+            });
+        }
+    }
+}
+
+/// Pair two item lists.
+pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
+    let po = prepare(old);
+    let pn = prepare(new);
+    let mut state = State {
+        old_to: vec![Vec::new(); old.len()],
+        new_to: vec![Vec::new(); new.len()],
+        pairs: Vec::new(),
+    };
+    let old_ids: HashMap<&str, usize> = old
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.id.as_str(), i))
+        .collect();
+    let new_ids: HashMap<&str, usize> = new
+        .iter()
+        .enumerate()
+        .map(|(j, it)| (it.id.as_str(), j))
+        .collect();
+    let mut blocked_old = vec![false; old.len()];
+    let mut blocked_new = vec![false; new.len()];
+
+    // 1. pins
+    let mut pin_count_old: HashMap<usize, usize> = HashMap::new();
+    let mut pin_count_new: HashMap<usize, usize> = HashMap::new();
+    let pins: Vec<(usize, usize)> = mapping
+        .pins
+        .iter()
+        .filter_map(|(o, n)| Some((*old_ids.get(o.as_str())?, *new_ids.get(n.as_str())?)))
+        .collect();
+    for &(i, j) in &pins {
+        *pin_count_old.entry(i).or_default() += 1;
+        *pin_count_new.entry(j).or_default() += 1;
+    }
+    for &(i, j) in &pins {
+        let reason = if pin_count_old[&i] > 1 {
+            Reason::Split
+        } else if pin_count_new[&j] > 1 {
+            Reason::Merged
+        } else {
+            reason_for(&old[i], &new[j], &po[i], &pn[j])
+        };
+        let sim = match reason {
+            Reason::Split => containment(&pn[j].grams, &po[i].grams),
+            Reason::Merged => containment(&po[i].grams, &pn[j].grams),
+            _ => similarity(&po[i], &pn[j]),
+        };
+        state.add(Pair {
+            old: i,
+            new: j,
+            similarity: sim,
+            reason,
+            weak: false,
+            pinned: true,
+        });
+    }
+    for id in &mapping.unpaired_old {
+        if let Some(&i) = old_ids.get(id.as_str()) {
+            blocked_old[i] = true;
+        }
+    }
+    for id in &mapping.unpaired_new {
+        if let Some(&j) = new_ids.get(id.as_str()) {
+            blocked_new[j] = true;
+        }
+    }
+    let open_old = |state: &State, i: usize| state.free_old(i) && !blocked_old[i];
+    let open_new = |state: &State, j: usize| state.free_new(j) && !blocked_new[j];
+
+    // 2. identical texts
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, p) in pn.iter().enumerate() {
+        if open_new(&state, j) && !p.key.is_empty() {
+            by_key.entry(p.key.as_str()).or_default().push(j);
+        }
+    }
+    let mut exact = Vec::new();
+    for (i, p) in po.iter().enumerate() {
+        if !open_old(&state, i) {
+            continue;
+        }
+        if let Some(js) = by_key.get(p.key.as_str()) {
+            for &j in js {
+                let sim = similarity(p, &pn[j]);
+                exact.push((sim + bonus(old, new, &po, &pn, i, j), sim, i, j));
+            }
+        }
+    }
+    assign(&mut state, exact, old, new, &po, &pn);
+
+    // 3. similar texts
+    let index = Index::build(&pn, |j| open_new(&state, j));
+    let mut counts = vec![0u32; new.len()];
+    let mut touched = Vec::new();
+    let mut fuzzy = Vec::new();
+    for i in 0..old.len() {
+        if !open_old(&state, i) {
+            continue;
+        }
+        let mut cands = index.candidates(&po[i].grams, &mut counts, &mut touched);
+        if let Some(&j) = new_ids.get(old[i].id.as_str()) {
+            if !cands.contains(&j) {
+                cands.push(j);
+            }
+        }
+        for j in cands {
+            if !open_new(&state, j) {
+                continue;
+            }
+            let sim = similarity(&po[i], &pn[j]);
+            if sim >= MIN_PAIR {
+                fuzzy.push((sim + bonus(old, new, &po, &pn, i, j), sim, i, j));
+            }
+        }
+    }
+    assign(&mut state, fuzzy, old, new, &po, &pn);
+
+    // 4. splits and merges
+    splits_and_merges(&mut state, &po, &pn, &blocked_old, &blocked_new);
+
+    let mut pairs = state.pairs;
+    pairs.sort_by_key(|p| (p.new, p.old));
+    let removed = (0..old.len())
+        .filter(|&i| state.old_to[i].is_empty())
+        .collect();
+    let added = (0..new.len())
+        .filter(|&j| state.new_to[j].is_empty())
+        .collect();
+    Alignment {
+        pairs,
+        removed,
+        added,
+    }
+}
+
+/// One old text spread over several new items (or the reverse): each piece
+/// lies mostly inside the whole, and the pieces together cover most of it.
+fn splits_and_merges(
+    state: &mut State,
+    po: &[Prepared],
+    pn: &[Prepared],
+    blocked_old: &[bool],
+    blocked_new: &[bool],
+) {
+    let old_index = Index::build(po, |_| true);
+    let new_index = Index::build(pn, |_| true);
+    let mut counts_old = vec![0u32; po.len()];
+    let mut counts_new = vec![0u32; pn.len()];
+    let mut touched = Vec::new();
+
+    // split: unpaired new pieces inside an old whole
+    let mut pieces: HashMap<usize, Vec<usize>> = HashMap::new();
+    for j in 0..pn.len() {
+        if !state.free_new(j) || blocked_new[j] {
+            continue;
+        }
+        let best = old_index
+            .candidates(&pn[j].grams, &mut counts_old, &mut touched)
+            .into_iter()
+            .filter(|&i| !blocked_old[i] && pn[j].grams.len() * 20 <= po[i].grams.len() * 17)
+            .map(|i| (containment(&pn[j].grams, &po[i].grams), i))
+            .filter(|(c, _)| *c >= CONTAINED)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, i)) = best {
+            pieces.entry(i).or_default().push(j);
+        }
+    }
+    let mut wholes: Vec<usize> = pieces.keys().copied().collect();
+    wholes.sort_unstable();
+    for i in wholes {
+        let mut parts = pieces[&i].clone();
+        // the old item's present partner is a piece too, if it lies inside
+        let partner: Vec<usize> = state.old_to[i].clone();
+        let partner_inside = partner.iter().all(|&j| {
+            containment(&pn[j].grams, &po[i].grams) >= CONTAINED
+                && pn[j].grams.len() < po[i].grams.len()
+        });
+        if !partner.is_empty() && !partner_inside {
+            continue;
+        }
+        parts.extend(partner.iter().copied());
+        parts.sort_unstable();
+        parts.dedup();
+        let mut covered: Vec<u64> = parts
+            .iter()
+            .flat_map(|&j| pn[j].grams.iter().copied())
+            .collect();
+        covered.sort_unstable();
+        covered.dedup();
+        if parts.len() < 2 || containment(&po[i].grams, &covered) < 0.6 {
+            continue;
+        }
+        state.pairs.retain(|p| p.old != i);
+        state.old_to[i].clear();
+        for &j in &partner {
+            state.new_to[j].retain(|&o| o != i);
+        }
+        for j in parts {
+            state.add(Pair {
+                old: i,
+                new: j,
+                similarity: containment(&pn[j].grams, &po[i].grams),
+                reason: Reason::Split,
+                weak: false,
+                pinned: false,
+            });
+        }
+    }
+
+    // merge: unpaired old pieces inside a new whole
+    let mut pieces: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..po.len() {
+        if !state.free_old(i) || blocked_old[i] {
+            continue;
+        }
+        let best = new_index
+            .candidates(&po[i].grams, &mut counts_new, &mut touched)
+            .into_iter()
+            .filter(|&j| !blocked_new[j] && po[i].grams.len() * 20 <= pn[j].grams.len() * 17)
+            .map(|j| (containment(&po[i].grams, &pn[j].grams), j))
+            .filter(|(c, _)| *c >= CONTAINED)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, j)) = best {
+            pieces.entry(j).or_default().push(i);
+        }
+    }
+    let mut wholes: Vec<usize> = pieces.keys().copied().collect();
+    wholes.sort_unstable();
+    for j in wholes {
+        let mut parts = pieces[&j].clone();
+        let partner: Vec<usize> = state.new_to[j].clone();
+        if partner.iter().any(|&i| {
+            state
+                .pairs
+                .iter()
+                .any(|p| p.old == i && p.reason == Reason::Split)
+        }) {
+            continue;
+        }
+        let partner_inside = partner.iter().all(|&i| {
+            containment(&po[i].grams, &pn[j].grams) >= CONTAINED
+                && po[i].grams.len() < pn[j].grams.len()
+        });
+        if !partner.is_empty() && !partner_inside {
+            continue;
+        }
+        parts.extend(partner.iter().copied());
+        parts.sort_unstable();
+        parts.dedup();
+        let mut covered: Vec<u64> = parts
+            .iter()
+            .flat_map(|&i| po[i].grams.iter().copied())
+            .collect();
+        covered.sort_unstable();
+        covered.dedup();
+        if parts.len() < 2 || containment(&pn[j].grams, &covered) < 0.6 {
+            continue;
+        }
+        state.pairs.retain(|p| p.new != j);
+        state.new_to[j].clear();
+        for &i in &partner {
+            state.old_to[i].retain(|&n| n != j);
+        }
+        for i in parts {
+            state.add(Pair {
+                old: i,
+                new: j,
+                similarity: containment(&po[i].grams, &pn[j].grams),
+                reason: Reason::Merged,
+                weak: false,
+                pinned: false,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, measure: &str) -> Item {
+        let parts: Vec<&str> = id.split('-').collect();
+        Item {
+            id: id.to_owned(),
+            major: parts.first().unwrap_or(&"").to_string(),
+            middle: parts.get(1).unwrap_or(&"").to_string(),
+            minor: String::new(),
+            req: parts.last().unwrap_or(&"").to_string(),
+            category: String::new(),
+            level: None,
+            measure: measure.to_owned(),
+            guideline: String::new(),
+            ref_: String::new(),
+            check: String::new(),
+            sheet: None,
+            row: 1,
+            origin: crate::record::IdOrigin::Printed,
+        }
+    }
+
+    #[test]
+    fn renumbered_reworded_added_removed() {
+        let old = vec![
+            item(
+                "1-1-1",
+                "情報セキュリティ基本方針を定め、経営陣が承認すること。",
+            ),
+            item("1-1-2", "基本方針を定期的に見直すこと。"),
+            item("1-1-3", "外部委託先の管理手順を定めること。"),
+        ];
+        let new = vec![
+            item("1-1-1", "基本方針を定期的に見直すこと。"),
+            item(
+                "1-1-2",
+                "情報セキュリティ基本方針を定め、経営陣が承認し、従業員に周知すること。",
+            ),
+            item("1-1-3", "クラウドサービスの利用方針を定めること。"),
+        ];
+        let a = align(&old, &new, &Mapping::default());
+        let by_old: HashMap<usize, &Pair> = a.pairs.iter().map(|p| (p.old, p)).collect();
+        assert_eq!(by_old[&1].new, 0);
+        assert_eq!(by_old[&1].reason, Reason::Renumbered);
+        assert_eq!(by_old[&0].new, 1);
+        assert_eq!(by_old[&0].reason, Reason::Reworded);
+        assert!(by_old[&0].similarity > 0.6 && by_old[&0].similarity < 1.0);
+        assert_eq!(a.removed, vec![2]);
+        assert_eq!(a.added, vec![2]);
+    }
+
+    #[test]
+    fn split_and_merge() {
+        let old = vec![
+            item(
+                "1-1",
+                "アクセスログを取得し、一年以上保管し、定期的に点検すること。",
+            ),
+            item("1-2", "パスワードは八文字以上とすること。"),
+            item("1-3", "パスワードは定期的に変更すること。"),
+        ];
+        let new = vec![
+            item("1-1", "アクセスログを取得し、一年以上保管すること。"),
+            item("1-2", "アクセスログを定期的に点検すること。"),
+            item("1-3", "パスワードは八文字以上とし、定期的に変更すること。"),
+        ];
+        let a = align(&old, &new, &Mapping::default());
+        let split: Vec<(usize, usize)> = a
+            .pairs
+            .iter()
+            .filter(|p| p.reason == Reason::Split)
+            .map(|p| (p.old, p.new))
+            .collect();
+        assert_eq!(split, vec![(0, 0), (0, 1)]);
+        let merged: Vec<(usize, usize)> = a
+            .pairs
+            .iter()
+            .filter(|p| p.reason == Reason::Merged)
+            .map(|p| (p.old, p.new))
+            .collect();
+        assert_eq!(merged, vec![(1, 2), (2, 2)]);
+        assert!(a.removed.is_empty() && a.added.is_empty(), "{a:?}");
+    }
+
+    #[test]
+    fn identical_texts_decided_by_position_and_group() {
+        let old = vec![
+            item("1-1", "規程を定めること。"),
+            item("2-1", "規程を定めること。"),
+        ];
+        let new = vec![
+            item("1-1", "規程を定めること。"),
+            item("2-1", "規程を定めること。"),
+        ];
+        let a = align(&old, &new, &Mapping::default());
+        assert_eq!(
+            a.pairs.iter().map(|p| (p.old, p.new)).collect::<Vec<_>>(),
+            vec![(0, 0), (1, 1)]
+        );
+        assert!(a.pairs.iter().all(|p| p.reason == Reason::Same));
+    }
+
+    #[test]
+    fn formatting_is_no_change() {
+        let old = vec![item("1-1", "情報資産の台帳を\n作成すること。")];
+        let new = vec![item("1-1", "情報資産の台帳を 作成すること。")];
+        let a = align(&old, &new, &Mapping::default());
+        assert_eq!(a.pairs[0].reason, Reason::Same);
+        assert_eq!(a.pairs[0].similarity, 1.0);
+    }
+
+    #[test]
+    fn pins_win() {
+        let old = vec![
+            item("1-1", "甲の手順を定めること。"),
+            item("1-2", "乙の手順を定めること。"),
+        ];
+        let new = vec![
+            item("1-1", "甲の手順を定めること。"),
+            item("1-2", "乙の手順を定めること。"),
+        ];
+        let mapping = Mapping {
+            pins: vec![("1-1".into(), "1-2".into())],
+            ..Mapping::default()
+        };
+        let a = align(&old, &new, &mapping);
+        assert!(a.pairs.iter().any(|p| p.old == 0 && p.new == 1 && p.pinned));
+        assert!(a.pairs.iter().any(|p| p.old == 1 && p.new == 0));
+    }
+}
