@@ -34,12 +34,11 @@ pub fn read(path: &Path) -> Result<Mapping> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
     let clean = |s: &str| s.trim().trim_start_matches('\'').to_owned();
     let mut columns = (0usize, 1usize);
     let mut mapping = Mapping::default();
     let mut first = true;
-    while let Some(record) = records.next() {
+    for record in reader.records() {
         let record = record.map_err(|e| Error::at(path, ErrorKind::Corrupt(e.to_string())))?;
         let fields: Vec<String> = record.iter().map(clean).collect();
         if first {
