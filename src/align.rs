@@ -281,6 +281,9 @@ impl State {
 }
 
 fn reason_for(old: &Item, new: &Item, po: &Prepared, pn: &Prepared) -> Reason {
+    if (po.key.is_empty() || pn.key.is_empty()) && old.id == new.id {
+        return Reason::Same;
+    }
     if po.group != pn.group && !(po.group.is_empty() && pn.group.is_empty()) {
         Reason::Moved
     } else if po.key != pn.key {
@@ -405,6 +408,21 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
         }
     }
     assign(&mut state, exact, old, new, &po, &pn);
+
+    // 2b. the same number where one side has no text at all (an answer
+    // sheet that kept only the numbers)
+    let mut by_number = Vec::new();
+    for (i, p) in po.iter().enumerate() {
+        if let Some(&j) = new_ids.get(old[i].id.as_str()) {
+            if open_old(&state, i)
+                && open_new(&state, j)
+                && (p.key.is_empty() || pn[j].key.is_empty())
+            {
+                by_number.push((1.0, 1.0, i, j));
+            }
+        }
+    }
+    assign(&mut state, by_number, old, new, &po, &pn);
 
     // 3. similar texts
     let index = Index::build(&pn, |j| open_new(&state, j));

@@ -90,6 +90,8 @@ pub struct Catalog {
     pub records: Vec<RawRecord>,
     /// Some header of the checklist has answer, evidence or remarks columns.
     pub blocks_have_responses: bool,
+    /// Rows that are no item but carry a response (kept for ingest).
+    pub orphans: Vec<RawRecord>,
 }
 
 impl Catalog {
@@ -216,6 +218,7 @@ pub fn from_book(path: &Path, book: &Book, options: &CatalogOptions) -> Result<C
         diagnostics,
         records: layout.records,
         blocks_have_responses,
+        orphans: layout.orphans,
     })
 }
 

@@ -101,6 +101,8 @@ impl RawRecord {
 pub struct Layout {
     pub blocks: Vec<Block>,
     pub records: Vec<RawRecord>,
+    /// Rows that are no item but carry a response (answer, evidence, remarks).
+    pub orphans: Vec<RawRecord>,
     pub diagnostics: Vec<Diagnostic>,
     /// Sheets that hold a checklist, in order.
     pub sheets: Vec<Option<String>>,
@@ -558,7 +560,11 @@ fn header_at(rows: &[Spread<'_>], i: usize) -> Option<(Vec<Option<Role>>, Vec<u3
     let child = next.filter(|c| c.number == row.number + 1 && is_child(row, &roles, c));
     let columns = compose(row, child);
     let d = distinct(&columns);
-    if !(d.contains(&Role::Measure) || d.contains(&Role::Check)) {
+    // A checklist header names the requirement text; a vendor's answer sheet
+    // may keep only the numbers and the response columns.
+    let texts = d.contains(&Role::Measure) || d.contains(&Role::Check);
+    let answer_sheet = d.iter().any(|r| r.is_number()) && d.iter().any(|r| r.is_response());
+    if !(texts || answer_sheet) {
         return None;
     }
     let mut header_rows = vec![row.number];
@@ -644,10 +650,12 @@ fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
         None => return true,
     };
     let note = ['※', '*', '＊', '注', '(', '（', '【', '<', '＜'];
-    let in_text_column = matches!(
-        columns.get(col).copied().flatten(),
-        Some(Role::Measure | Role::Check)
-    );
+    let role = columns.get(col).copied().flatten();
+    if role.is_some_and(Role::is_response) {
+        // a lone answer or remark is a response, never a section title
+        return false;
+    }
+    let in_text_column = matches!(role, Some(Role::Measure | Role::Check));
     !(in_text_column && text.chars().count() >= 15 && !text.starts_with(note))
 }
 
@@ -757,9 +765,22 @@ fn finish_block(
         placed.sort_by_key(|(j, _)| *j);
         record.values = placed.into_iter().map(|(_, v)| v).collect();
         let has_text = record.get(Role::Measure).is_some() || record.get(Role::Check).is_some();
-        if has_text {
+        let numbered = record
+            .values
+            .iter()
+            .any(|v| v.role.is_number() && !v.text.trim().is_empty());
+        let textless_sheet = !block.has(Role::Measure) && !block.has(Role::Check);
+        let responded = record
+            .values
+            .iter()
+            .any(|v| v.role.is_response() && !v.text.trim().is_empty());
+        if has_text || (textless_sheet && numbered) {
             layout.records.push(record);
-        } else if record.values.iter().any(|v| v.role.is_number()) {
+        } else if responded {
+            // a response on a row that is no item (a vendor's note row, an
+            // inserted row): kept so that no answer is lost
+            layout.orphans.push(record);
+        } else if numbered {
             let loc = Location::file(file)
                 .sheet(block.sheet.as_deref())
                 .cell(record.row, None);

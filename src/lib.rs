@@ -26,6 +26,7 @@ pub mod change;
 pub mod diagnostic;
 pub mod error;
 pub mod grid;
+pub mod ingest;
 pub mod layout;
 pub mod record;
 pub mod render;

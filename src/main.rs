@@ -36,6 +36,21 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Place vendor submissions on the canonical items: every answer, every problem.
+    Ingest {
+        /// The vendors' files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The canonical checklist (any checklist file, or a catalog exported by `catalog`).
+        #[arg(long)]
+        catalog: PathBuf,
+        #[command(flatten)]
+        align: AlignArgs,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// What changed between two checklist revisions, or two submissions.
     Diff {
         /// The old revision or submission.
@@ -157,6 +172,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let warned = cat.warnings().next().is_some();
             Ok(u8::from(warned))
         }
+        Command::Ingest {
+            files,
+            catalog: catalog_path,
+            align,
+            input,
+            output,
+        } => ingest(files, &catalog_path, align, input, &output),
         Command::Diff {
             old,
             new,
@@ -187,6 +209,87 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(u8::from(diff.differs()))
         }
     }
+}
+
+/// Read the catalog once and every submission in parallel; an unreadable
+/// file is reported by name and the others still processed.
+fn ingest(
+    files: Vec<PathBuf>,
+    catalog_path: &Path,
+    align: AlignArgs,
+    input: InputArgs,
+    output: &OutputArgs,
+) -> anyhow::Result<u8> {
+    use rayon::prelude::*;
+    let options = catalog_options(input);
+    let cat = catalog::read(
+        catalog_path,
+        &CatalogOptions {
+            sheet: None,
+            ..options.clone()
+        },
+    )?;
+    let warnings = cat.warnings().count();
+    if warnings > 0 && !output.quiet {
+        eprintln!(
+            "note: {}: {warnings} warnings reading the catalog (`checksheet catalog` shows them)",
+            catalog_path.display()
+        );
+    }
+    let vocabulary = match &align.answers {
+        Some(path) => checksheet::source::mapping::read_answers(path)?,
+        None => Default::default(),
+    };
+    let progress =
+        (!output.quiet && std::io::stderr().is_terminal() && files.len() > 1).then(|| {
+            let bar = indicatif::ProgressBar::new(files.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} submissions {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+    let results: Vec<Result<checksheet::ingest::Ingest, checksheet::Error>> = files
+        .par_iter()
+        .map(|file| {
+            let result = catalog::read(file, &options).map(|sub| {
+                let responses = responses(&sub, &vocabulary);
+                let orphans = checksheet::submission::of_records(&sub.orphans, &vocabulary);
+                checksheet::ingest::ingest(&cat, &sub, &responses, &orphans)
+            });
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            result
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let mut failed = false;
+    let mut done = Vec::new();
+    for (file, result) in files.iter().zip(&results) {
+        let name = file.display().to_string();
+        match result {
+            Ok(r) => {
+                if !output.quiet {
+                    eprintln!("{name}: {}", report::summary_line(r));
+                }
+                done.push((name, r));
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    let problems = done.iter().any(|(_, r)| r.has_problems());
+    if !done.is_empty() {
+        emit(&report::ingest(&cat, &done), output)?;
+    }
+    Ok(if failed { 2 } else { u8::from(problems) })
 }
 
 fn catalog_options(input: InputArgs) -> CatalogOptions {

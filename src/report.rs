@@ -266,3 +266,100 @@ pub fn diff(
         details,
     }
 }
+
+/// The ingest contract's columns, in order (several files add a leading `file`).
+pub const INGEST_COLUMNS: [&str; 10] = [
+    "id",
+    "status",
+    "answer",
+    "answer_raw",
+    "evidence",
+    "remarks",
+    "sheet",
+    "row",
+    "similarity",
+    "note",
+];
+
+/// One or several ingested submissions as a report.
+pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -> Report {
+    use crate::ingest::Status;
+    let several = results.len() > 1;
+    let mut columns: Vec<&'static str> = Vec::new();
+    if several {
+        columns.push("file");
+    }
+    columns.extend(INGEST_COLUMNS);
+    columns.push("measure");
+    let mut rows = Vec::new();
+    let mut summary = Vec::new();
+    for (file, result) in results {
+        for p in &result.rows {
+            let mut row: Vec<Cell> = Vec::new();
+            if several {
+                row.push(file.as_str().into());
+            }
+            row.extend([
+                p.id.as_str().into(),
+                p.status.as_str().into(),
+                p.response.answer_word().into(),
+                p.response.answer_raw.as_str().into(),
+                p.response.evidence.as_str().into(),
+                p.response.remarks.as_str().into(),
+                p.sheet.clone().unwrap_or_default().into(),
+                p.row.map(|r| Cell::Number(r as u64)).unwrap_or(Cell::Empty),
+                p.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
+                p.note.as_str().into(),
+                p.item
+                    .map(|i| catalog.items[i].measure.clone())
+                    .unwrap_or_default()
+                    .into(),
+            ]);
+            rows.push(row);
+        }
+        summary.push((file.clone(), summary_line(result)));
+    }
+    let details = results
+        .iter()
+        .flat_map(|(file, result)| {
+            result
+                .rows
+                .iter()
+                .filter(|p| p.status != Status::Ok)
+                .map(move |p| Detail {
+                    status: p.status.as_str().to_owned(),
+                    heading: if several {
+                        format!("{file}: {}  {}", p.id, p.note)
+                    } else {
+                        format!("{}  {}", p.id, p.note)
+                    },
+                    old: None,
+                    new: None,
+                })
+        })
+        .collect();
+    Report {
+        title: "Submissions placed on the catalog".to_owned(),
+        inputs: std::iter::once(catalog.path.display().to_string())
+            .chain(results.iter().map(|(f, _)| f.clone()))
+            .collect(),
+        summary,
+        columns,
+        rows,
+        status_column: Some("status"),
+        details,
+    }
+}
+
+/// `items 504: ok 480, altered 5, missing 3, extra 2, duplicate 1, unanswered 10`
+pub fn summary_line(result: &crate::ingest::Ingest) -> String {
+    use crate::ingest::Status;
+    let items = result.rows.iter().filter(|r| r.item.is_some()).count();
+    let mut parts = vec![format!("items {items}")];
+    for s in Status::ALL {
+        parts.push(format!("{} {}", s.as_str(), result.count(s)));
+    }
+    parts.push(format!("unanswered {}", result.unanswered()));
+    parts.push(format!("unreadable answers {}", result.unreadable()));
+    parts.join(", ")
+}

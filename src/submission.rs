@@ -49,8 +49,12 @@ pub fn has_responses(catalog: &Catalog) -> bool {
 
 /// The response on each item of a catalog (same order as `catalog.items`).
 pub fn responses(catalog: &Catalog, vocabulary: &Vocabulary) -> Vec<Response> {
-    catalog
-        .records
+    of_records(&catalog.records, vocabulary)
+}
+
+/// The response on each of some rows.
+pub fn of_records(records: &[crate::layout::RawRecord], vocabulary: &Vocabulary) -> Vec<Response> {
+    records
         .iter()
         .map(|record| {
             let raw = record.get(Role::Answer);
