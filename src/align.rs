@@ -65,7 +65,7 @@ pub struct Pair {
     pub reason: Reason,
     /// Too weak to trust without a look.
     pub weak: bool,
-    /// Given by the user's mapping file.
+    /// A mapping-file pin that overrides what the aligner finds by itself.
     pub pinned: bool,
 }
 
@@ -371,7 +371,7 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
             new: j,
             similarity: sim,
             reason,
-            weak: false,
+            weak: sim < WEAK && !matches!(reason, Reason::Split | Reason::Merged),
             pinned: true,
         });
     }
@@ -456,6 +456,21 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
 
     let mut pairs = state.pairs;
     pairs.sort_by_key(|p| (p.new, p.old));
+    // A pin that only confirms what the aligner finds by itself is no
+    // override: only overrides are marked pinned, so that the diff's own csv
+    // used as a mapping gives the same diff again.
+    if !mapping.pins.is_empty() {
+        let automatic: HashSet<(usize, usize)> = align(old, new, &Mapping::default())
+            .pairs
+            .iter()
+            .map(|p| (p.old, p.new))
+            .collect();
+        for p in &mut pairs {
+            if p.pinned && automatic.contains(&(p.old, p.new)) {
+                p.pinned = false;
+            }
+        }
+    }
     let removed = (0..old.len())
         .filter(|&i| state.old_to[i].is_empty())
         .collect();

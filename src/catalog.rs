@@ -92,6 +92,8 @@ pub struct Catalog {
     pub blocks_have_responses: bool,
     /// Rows that are no item but carry a response (kept for ingest).
     pub orphans: Vec<RawRecord>,
+    /// The headers found (one per block), for writing into the checklist.
+    pub blocks: Vec<crate::layout::Block>,
 }
 
 impl Catalog {
@@ -219,6 +221,7 @@ pub fn from_book(path: &Path, book: &Book, options: &CatalogOptions) -> Result<C
         records: layout.records,
         blocks_have_responses,
         orphans: layout.orphans,
+        blocks: layout.blocks,
     })
 }
 

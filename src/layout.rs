@@ -134,6 +134,8 @@ fn is_side_sheet(name: &str) -> bool {
         "example",
         "legend",
         "凡例",
+        "移行結果",
+        "migration",
         "選択肢",
         "プルダウン",
         "dropdown",

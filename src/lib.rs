@@ -28,6 +28,8 @@ pub mod error;
 pub mod grid;
 pub mod ingest;
 pub mod layout;
+pub mod migrate;
+pub mod package;
 pub mod record;
 pub mod render;
 pub mod report;

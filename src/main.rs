@@ -51,6 +51,32 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Carry last year's answers into the new revision's template.
+    Migrate {
+        /// Last year's submission (answered).
+        old: PathBuf,
+        /// The new revision's template.
+        template: PathBuf,
+        /// The migrated workbook to write (xlsx).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Report format on stdout (default: a table on a terminal, else csv).
+        #[arg(short, long, value_enum)]
+        format: Option<FormatArg>,
+        /// Write the report to this file instead of stdout.
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// No notes, warnings or progress on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Leave cells beginning with = + - @ as they are in csv/tsv output.
+        #[arg(long)]
+        raw: bool,
+        #[command(flatten)]
+        align: AlignArgs,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// What changed between two checklist revisions, or two submissions.
     Diff {
         /// The old revision or submission.
@@ -172,6 +198,25 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let warned = cat.warnings().next().is_some();
             Ok(u8::from(warned))
         }
+        Command::Migrate {
+            old,
+            template,
+            output,
+            format,
+            report: report_path,
+            quiet,
+            raw,
+            align,
+            input,
+        } => {
+            let out = OutputArgs {
+                format,
+                output: report_path,
+                quiet,
+                raw,
+            };
+            migrate(&old, &template, &output, align, input, &out)
+        }
         Command::Ingest {
             files,
             catalog: catalog_path,
@@ -290,6 +335,121 @@ fn ingest(
         emit(&report::ingest(&cat, &done), output)?;
     }
     Ok(if failed { 2 } else { u8::from(problems) })
+}
+
+/// Plan the migration, write the workbook (the template edited in place, or a
+/// clean xlsx of it), then the report.
+fn migrate(
+    old_path: &Path,
+    template_path: &Path,
+    workbook_path: &Path,
+    align: AlignArgs,
+    input: InputArgs,
+    output: &OutputArgs,
+) -> anyhow::Result<u8> {
+    use checksheet::migrate;
+    use checksheet::render::template;
+    let options = catalog_options(input);
+    let old = read_catalog(old_path, &options, true)?;
+    let vocabulary = match &align.answers {
+        Some(path) => checksheet::source::mapping::read_answers(path)?,
+        None => Default::default(),
+    };
+    let mapping = match &align.mapping {
+        Some(path) => checksheet::source::mapping::read(path)?,
+        None => Default::default(),
+    };
+    let bytes = std::fs::read(template_path).map_err(|e| {
+        let kind = if e.kind() == std::io::ErrorKind::NotFound {
+            checksheet::ErrorKind::Missing
+        } else {
+            checksheet::ErrorKind::Io(e)
+        };
+        checksheet::Error::at(template_path, kind)
+    })?;
+    let book = checksheet::source::read_bytes(template_path, bytes.clone(), &options.read)?;
+    let new = catalog::from_book(
+        template_path,
+        &book,
+        &CatalogOptions {
+            sheet: None,
+            ..options.clone()
+        },
+    )?;
+    let old_responses = responses(&old, &vocabulary);
+    let orphans = checksheet::submission::of_records(&old.orphans, &vocabulary);
+    let plan = migrate::plan(&old, &old_responses, &orphans, &new, &mapping);
+    let widths = book
+        .sheets
+        .iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.rows
+                    .iter()
+                    .map(|r| r.cells.len() as u32)
+                    .max()
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    let placement = migrate::placement(&new, &widths);
+    let unnamed = template_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Checklist".to_owned());
+    let writes = migrate::writes(&plan, &new, &placement, &unnamed);
+    let rep = report::migrate(&old, &new, &plan);
+    let extra = template::ExtraSheet {
+        name: "移行結果".to_owned(),
+        rows: std::iter::once(rep.columns.iter().map(|c| c.to_string()).collect())
+            .chain(
+                rep.rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.text()).collect()),
+            )
+            .collect(),
+        widths: vec![
+            10.0, 8.0, 10.0, 8.0, 9.0, 8.0, 24.0, 24.0, 10.0, 40.0, 12.0, 14.0, 14.0, 60.0,
+        ],
+    };
+    let edited = match book.format {
+        checksheet::source::Format::Xlsx => {
+            template::edit(&bytes, &writes, &extra).map_err(|e| e.0)
+        }
+        other => Err(format!(
+            "a {} template cannot be edited in place",
+            other.name()
+        )),
+    };
+    let workbook = match edited {
+        Ok(bytes) => bytes,
+        Err(why) => {
+            if !output.quiet {
+                eprintln!(
+                    "note: {}: {why}; {} is a clean xlsx of its contents with the answers written in",
+                    template_path.display(),
+                    workbook_path.display()
+                );
+            }
+            checksheet::render::xlsx::clean_workbook(&book, &unnamed, &writes, &extra)?
+        }
+    };
+    render::write_atomically(workbook_path, &workbook)?;
+    if !output.quiet {
+        let summary: Vec<String> = rep
+            .summary
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        eprintln!("{}: {}", workbook_path.display(), summary.join(", "));
+    }
+    emit(&rep, output)?;
+    Ok(u8::from(
+        plan.moves
+            .iter()
+            .any(|m| m.action != migrate::Action::Carried),
+    ))
 }
 
 fn catalog_options(input: InputArgs) -> CatalogOptions {

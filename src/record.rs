@@ -61,6 +61,8 @@ struct Parts {
     req_from_third: bool,
     /// No number of any kind on the row.
     none: bool,
+    /// The whole number came from one cell: nothing to fill down.
+    from_cell: bool,
 }
 
 fn clean_part(s: &str) -> Option<String> {
@@ -103,11 +105,17 @@ fn parts_of(
     }
     // One cell holding the whole number, or a plain ordinal.
     if let Some(id) = record.get(Role::Id) {
-        if let Some(parts) = split_number(&id.text) {
+        if let Some(mut parts) = split_number(&id.text) {
+            // five parts ending in a repeated number are four printed with
+            // the requirement twice (`1-1-1-5-5`, as the seed prints it)
+            if parts.len() == 5 && parts[3] == parts[4] {
+                parts.pop();
+            }
             let split_given = p.major.is_some() || p.middle.is_some() || p.minor.is_some();
             if parts.len() == 1 && split_given && p.req.is_none() {
                 p.req = Some(parts[0].clone());
             } else if !split_given && p.req.is_none() {
+                p.from_cell = true;
                 let (last, groups) = parts
                     .split_last()
                     .map(|(l, g)| (l.clone(), g.to_vec()))
@@ -174,6 +182,9 @@ fn fill_down(records: &[RawRecord], parts: &mut [Parts]) {
         let (before, after) = parts.split_at_mut(i);
         let prev = &before[i - 1];
         let cur = &mut after[0];
+        if cur.from_cell {
+            continue;
+        }
         if cur.major.is_none() {
             cur.major.clone_from(&prev.major);
         }
@@ -207,14 +218,20 @@ fn runs(records: &[RawRecord], parts: &[Parts]) -> Vec<std::ops::Range<usize>> {
 
 fn read_runs(records: &[RawRecord], parts: &mut [Parts]) {
     for run in runs(records, parts) {
-        let rows = &parts[run.clone()];
-        // `3 1 26 26`: the minor column repeats the requirement number.
-        let copies = rows.len() >= 2
-            && rows.iter().all(|p| p.minor.is_some() && p.minor == p.req)
-            && rows.windows(2).any(|w| w[0].minor != w[1].minor);
+        // `3 1 26 26`: the minor column repeats the requirement number on
+        // every row of the group that prints both.
+        let both: Vec<usize> = run
+            .clone()
+            .filter(|&i| parts[i].minor.is_some() && parts[i].req.is_some())
+            .collect();
+        let copies = both.len() >= 2
+            && both.iter().all(|&i| parts[i].minor == parts[i].req)
+            && both
+                .windows(2)
+                .any(|w| parts[w[0]].minor != parts[w[1]].minor);
         if copies {
-            for p in &mut parts[run.clone()] {
-                p.minor = None;
+            for &i in &both {
+                parts[i].minor = None;
             }
             continue;
         }

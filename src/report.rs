@@ -363,3 +363,90 @@ pub fn summary_line(result: &crate::ingest::Ingest) -> String {
     parts.push(format!("unreadable answers {}", result.unreadable()));
     parts.join(", ")
 }
+
+/// The migrate contract's columns, in order.
+pub const MIGRATE_COLUMNS: [&str; 9] = [
+    "new_id",
+    "new_row",
+    "old_id",
+    "old_row",
+    "action",
+    "answer",
+    "evidence",
+    "remarks",
+    "similarity",
+];
+
+/// A migration as a report.
+pub fn migrate(old: &Catalog, new: &Catalog, plan: &crate::migrate::Plan) -> Report {
+    use crate::migrate::Action;
+    let mut columns = MIGRATE_COLUMNS.to_vec();
+    columns.extend(["note", "answer_raw", "new_sheet", "old_sheet", "measure"]);
+    let mut rows = Vec::with_capacity(plan.moves.len());
+    let mut details = Vec::new();
+    for m in &plan.moves {
+        let n = m.new.map(|j| &new.items[j]);
+        let olds: Vec<&crate::catalog::Item> = m.old.iter().map(|&i| &old.items[i]).collect();
+        let orphan = m.orphan.map(|k| &old.orphans[k]);
+        let old_ids: Vec<&str> = olds.iter().map(|i| i.id.as_str()).collect();
+        let old_row = olds
+            .first()
+            .map(|i| Cell::Number(i.row as u64))
+            .or_else(|| orphan.map(|o| Cell::Number(o.row as u64)))
+            .unwrap_or(Cell::Empty);
+        let old_sheet = olds
+            .first()
+            .and_then(|i| i.sheet.clone())
+            .or_else(|| orphan.and_then(|o| o.sheet.clone()))
+            .unwrap_or_default();
+        rows.push(vec![
+            n.map(|i| i.id.clone()).unwrap_or_default().into(),
+            n.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
+            old_ids.join(";").into(),
+            old_row,
+            m.action.as_str().into(),
+            m.response.answer_word().into(),
+            m.response.evidence.as_str().into(),
+            m.response.remarks.as_str().into(),
+            m.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
+            m.note.as_str().into(),
+            m.response.answer_raw.as_str().into(),
+            n.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
+            old_sheet.into(),
+            n.map(|i| i.measure.clone())
+                .or_else(|| olds.first().map(|i| i.measure.clone()))
+                .unwrap_or_default()
+                .into(),
+        ]);
+        if m.action != Action::Carried {
+            let id = n.map(|i| i.id.clone()).unwrap_or_else(|| old_ids.join(";"));
+            details.push(Detail {
+                status: m.action.as_str().to_owned(),
+                heading: format!("{id}  {}", m.note),
+                old: olds
+                    .first()
+                    .map(|i| i.measure.clone())
+                    .filter(|_| m.action == Action::Review),
+                new: n
+                    .map(|i| i.measure.clone())
+                    .filter(|_| m.action == Action::Review),
+            });
+        }
+    }
+    let summary = Action::ALL
+        .iter()
+        .map(|a| (a.as_str().to_owned(), plan.count(*a).to_string()))
+        .collect();
+    Report {
+        title: "Answers migrated to the new revision".to_owned(),
+        inputs: vec![
+            old.path.display().to_string(),
+            new.path.display().to_string(),
+        ],
+        summary,
+        columns,
+        rows,
+        status_column: Some("action"),
+        details,
+    }
+}

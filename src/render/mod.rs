@@ -8,7 +8,8 @@ mod delimited;
 mod json;
 mod markdown;
 mod table;
-mod xlsx;
+pub mod template;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::Path;

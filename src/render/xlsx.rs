@@ -112,3 +112,89 @@ pub fn write(report: &Report) -> Result<Vec<u8>> {
     build(report)
         .map_err(|e| Error::at(std::path::Path::new("-"), ErrorKind::Output(e.to_string())))
 }
+
+/// A clean xlsx of a workbook's contents (for templates that cannot be
+/// edited in place: xls, ods, text), with the writes applied and a sheet
+/// listing the actions. Highlighted cells get a yellow fill.
+///
+/// # Errors
+/// An internal limit of the xlsx writer.
+pub fn clean_workbook(
+    book: &crate::source::Book,
+    unnamed: &str,
+    writes: &super::template::Writes,
+    extra: &super::template::ExtraSheet,
+) -> Result<Vec<u8>> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        wb.set_properties(
+            &DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+        );
+        let wrap = Format::new()
+            .set_text_wrap()
+            .set_align(rust_xlsxwriter::FormatAlign::Top);
+        let review = Format::new()
+            .set_text_wrap()
+            .set_background_color("#FFEB9C");
+        for sheet in &book.sheets {
+            let name = sheet.name.clone().unwrap_or_else(|| unnamed.to_owned());
+            let ws = wb.add_worksheet();
+            ws.set_name(clip_name(&name))?;
+            let pending = writes.get(&name);
+            for row in &sheet.rows {
+                let r = row.number - 1;
+                for (c, text) in row.cells.iter().enumerate() {
+                    if text.is_empty() || c > u16::MAX as usize {
+                        continue;
+                    }
+                    ws.write_string_with_format(r, c as u16, clip(text), &wrap)?;
+                }
+            }
+            for (&row, cells) in pending.into_iter().flatten() {
+                for (&col, w) in cells {
+                    let f = if w.highlight { &review } else { &wrap };
+                    ws.write_string_with_format(row - 1, col as u16, clip(&w.text), f)?;
+                }
+            }
+            let width = sheet.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0) + 3;
+            for c in 0..width.min(200) {
+                ws.set_column_width(c as u16, 18)?;
+            }
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name(clip_name(&extra.name))?;
+        for (r, row) in extra.rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                if !text.is_empty() {
+                    ws.write_string(r as u32, c as u16, clip(text))?;
+                }
+            }
+        }
+        for (c, w) in extra.widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w)?;
+        }
+        ws.set_freeze_panes(1, 0)?;
+        wb.save_to_buffer()
+    };
+    build().map_err(|e| Error::at(std::path::Path::new("-"), ErrorKind::Output(e.to_string())))
+}
+
+/// Sheet names are at most 31 characters and some characters are not allowed.
+fn clip_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(31)
+        .collect();
+    if cleaned.is_empty() {
+        "Sheet".to_owned()
+    } else {
+        cleaned
+    }
+}

@@ -6,102 +6,20 @@
 //! caller falls back to calamine.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
 
 use calamine::Dimensions;
-use quick_xml::events::Event;
+
+use crate::package::Package;
 
 /// Merged regions per sheet name, or `None` when the package is unusual.
 pub fn by_sheet(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let workbook = read_entry(&mut zip, "xl/workbook.xml", 16 << 20)?;
-    let rels = read_entry(&mut zip, "xl/_rels/workbook.xml.rels", 16 << 20)?;
-    let targets = relationships(&rels)?;
+    let mut package = Package::open(bytes)?;
     let mut out = HashMap::new();
-    for (name, rid) in sheets(&workbook)? {
-        let target = targets.get(&rid)?;
-        let path = match target.strip_prefix('/') {
-            Some(abs) => abs.to_owned(),
-            None => format!("xl/{target}"),
-        };
-        let xml = read_entry(&mut zip, &path, 1 << 31)?;
-        out.insert(name, scan(&xml));
+    for sheet in package.sheets()? {
+        let xml = package.read(&sheet.path, 1 << 31)?;
+        out.insert(sheet.name, scan(&xml));
     }
     Some(out)
-}
-
-fn read_entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, limit: u64) -> Option<Vec<u8>> {
-    let entry = zip.by_name(name).ok()?;
-    let mut out = Vec::with_capacity(entry.size().min(limit) as usize);
-    entry.take(limit).read_to_end(&mut out).ok()?;
-    Some(out)
-}
-
-fn attrs_of(e: &quick_xml::events::BytesStart<'_>) -> Vec<(String, String)> {
-    e.attributes()
-        .flatten()
-        .map(|a| {
-            let key = a.key.as_ref().to_owned();
-            (key, a.value.to_string())
-        })
-        .collect()
-}
-
-/// `rId` → target of the workbook's relationships.
-fn relationships(xml: &[u8]) -> Option<HashMap<String, String>> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut out = HashMap::new();
-    loop {
-        match reader.read_event_into(&mut buf).ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                let a = attrs_of(&e);
-                let get = |k: &str| a.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-                if let (Some(id), Some(target)) = (get("Id"), get("Target")) {
-                    out.insert(id, target);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    Some(out)
-}
-
-/// (sheet name, relationship id) in workbook order.
-fn sheets(xml: &[u8]) -> Option<Vec<(String, String)>> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut out = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf).ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let a = attrs_of(&e);
-                let name = a
-                    .iter()
-                    .find(|(k, _)| k == "name")
-                    .map(|(_, v)| v.clone())?;
-                let rid = a
-                    .iter()
-                    .find(|(k, _)| k.ends_with(":id"))
-                    .map(|(_, v)| v.clone())?;
-                out.push((unescape(&name), rid));
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    Some(out)
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Every `ref` of a `mergeCell` element (any namespace prefix).
