@@ -97,6 +97,11 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Some header of the checklist has a column of this role.
+    pub fn has_column(&self, role: Role) -> bool {
+        self.blocks.iter().any(|b| b.has(role))
+    }
+
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_warning())
     }

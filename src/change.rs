@@ -136,8 +136,40 @@ fn differs(a: &str, b: &str) -> bool {
     a != b && compact(a) != compact(b)
 }
 
+/// Which optional columns both lists have: a field one list lacks entirely
+/// (a template without check points) is no change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shared {
+    pub level: bool,
+    pub check: bool,
+    pub guideline: bool,
+    pub ref_: bool,
+}
+
+impl Shared {
+    /// Every field compared.
+    pub const ALL: Shared = Shared {
+        level: true,
+        check: true,
+        guideline: true,
+        ref_: true,
+    };
+
+    /// The columns both catalogs have.
+    pub fn of(old: &crate::catalog::Catalog, new: &crate::catalog::Catalog) -> Shared {
+        use crate::role::Role;
+        let both = |r: Role| old.has_column(r) && new.has_column(r);
+        Shared {
+            level: both(Role::Level),
+            check: both(Role::Check),
+            guideline: both(Role::Guideline),
+            ref_: both(Role::Ref),
+        }
+    }
+}
+
 /// Fields that differ between an old and a new item.
-pub fn item_changes(old: &Item, new: &Item) -> Vec<Change> {
+pub fn item_changes(old: &Item, new: &Item, shared: Shared) -> Vec<Change> {
     let mut out = Vec::new();
     if old.id != new.id {
         out.push(Change::Number);
@@ -148,16 +180,16 @@ pub fn item_changes(old: &Item, new: &Item) -> Vec<Change> {
     if differs(&old.measure, &new.measure) {
         out.push(Change::Text);
     }
-    if old.level != new.level {
+    if shared.level && old.level != new.level {
         out.push(Change::Level);
     }
-    if differs(&old.check, &new.check) {
+    if shared.check && differs(&old.check, &new.check) {
         out.push(Change::Check);
     }
-    if differs(&old.guideline, &new.guideline) {
+    if shared.guideline && differs(&old.guideline, &new.guideline) {
         out.push(Change::Guideline);
     }
-    if differs(&old.ref_, &new.ref_) {
+    if shared.ref_ && differs(&old.ref_, &new.ref_) {
         out.push(Change::Ref);
     }
     out
@@ -191,6 +223,7 @@ pub fn diff(
     old: &[Item],
     new: &[Item],
     alignment: &Alignment,
+    shared: Shared,
     responses: Option<(&[Response], &[Response])>,
 ) -> Diff {
     let mut paired_rows: Vec<Row> = alignment
@@ -198,7 +231,7 @@ pub fn diff(
         .iter()
         .map(|p| {
             let (o, n) = (&old[p.old], &new[p.new]);
-            let mut changes = item_changes(o, n);
+            let mut changes = item_changes(o, n, shared);
             let mut notes: Vec<String> = Vec::new();
             if let Some((ro, rn)) = responses {
                 let answer_changes = response_changes(&ro[p.old], &rn[p.new]);

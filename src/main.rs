@@ -249,7 +249,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let pair = responses
                 .as_ref()
                 .map(|(a, b)| (a.as_slice(), b.as_slice()));
-            let diff = checksheet::change::diff(&old.items, &new.items, &alignment, pair);
+            let shared = checksheet::change::Shared::of(&old, &new);
+            let diff = checksheet::change::diff(&old.items, &new.items, &alignment, shared, pair);
             emit(&report::diff(&old, &new, &diff, pair), &output)?;
             Ok(u8::from(diff.differs()))
         }

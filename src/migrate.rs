@@ -120,6 +120,7 @@ pub fn plan(
     mapping: &Mapping,
 ) -> Plan {
     let alignment = align::align(&old.items, &new.items, mapping);
+    let shared = crate::change::Shared::of(old, new);
     let mut by_new: Vec<Vec<&align::Pair>> = vec![Vec::new(); new.items.len()];
     for p in &alignment.pairs {
         by_new[p.new].push(p);
@@ -158,7 +159,7 @@ pub fn plan(
             // a number the reader had to reconstruct is a guess: a different
             // group under it is no move
             let numbers_known = was.origin == IdOrigin::Printed && item.origin == IdOrigin::Printed;
-            let changes = item_changes(was, item);
+            let changes = item_changes(was, item, shared);
             for c in changes {
                 match c {
                     Change::Text => reasons.push(format!(
