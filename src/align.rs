@@ -98,6 +98,8 @@ const MIN_PAIR: f64 = 0.42;
 const CONTAINED: f64 = 0.72;
 /// Candidates looked at per item.
 const CANDIDATES: usize = 12;
+/// Items read from one bigram's posting list per query.
+const POSTINGS: usize = 2048;
 
 /// What the aligner needs of an item, computed once.
 struct Prepared {
@@ -209,7 +211,6 @@ fn bonus(old: &[Item], new: &[Item], po: &[Prepared], pn: &[Prepared], i: usize,
 /// An inverted index from bigram to the items holding it.
 struct Index {
     postings: HashMap<u64, Vec<u32>>,
-    len: usize,
 }
 
 impl Index {
@@ -220,10 +221,7 @@ impl Index {
                 postings.entry(g).or_default().push(i as u32);
             }
         }
-        Index {
-            postings,
-            len: prepared.len(),
-        }
+        Index { postings }
     }
 
     /// Items sharing the most (rare-first) bigrams with `grams`.
@@ -235,16 +233,23 @@ impl Index {
         by_rarity.sort_unstable_by_key(|(n, _)| *n);
         // The rarest bigrams find the right candidates; very common ones
         // (particles, 「こと」) would make the cost quadratic.
-        let cap = (self.len / 8).max(64);
-        for (_, posting) in by_rarity.iter().take(64) {
-            for &j in posting.iter().take(cap) {
+        // A bounded walk per query keeps the whole alignment near-linear: a
+        // bigram held by thousands of items says little about any of them.
+        for (_, posting) in by_rarity.iter().take(48) {
+            for &j in posting.iter().take(POSTINGS) {
                 if counts[j as usize] == 0 {
                     touched.push(j);
                 }
                 counts[j as usize] += 1;
             }
         }
-        touched.sort_unstable_by_key(|&j| std::cmp::Reverse(counts[j as usize]));
+        let key = |j: &u32| (std::cmp::Reverse(counts[*j as usize]), *j);
+        if touched.len() > CANDIDATES {
+            touched.select_nth_unstable_by_key(CANDIDATES, key);
+            touched[..CANDIDATES].sort_unstable_by_key(key);
+        } else {
+            touched.sort_unstable_by_key(key);
+        }
         let out: Vec<usize> = touched
             .iter()
             .take(CANDIDATES)

@@ -465,7 +465,9 @@ fn row_alignment(kinds: &[Kind], columns: &[Option<Role>]) -> (f32, Vec<Option<u
 /// the row is not label-like (numbers or long text in it).
 fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
     let mut roles = Vec::with_capacity(row.cells.len());
-    let mut long = 0;
+    // cells that only data holds: numbers, item numbers, levels, section
+    // references, category labels, answer marks, long texts
+    let mut data_like = 0;
     for cell in &row.cells {
         let t = cell.trim();
         if t.is_empty() {
@@ -475,14 +477,23 @@ fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
         if as_integer(t).is_some() {
             return None;
         }
+        let k = kind(t);
+        let mark =
+            k == Kind::Mark && !matches!(compact(t).as_str(), "no" | "no." | "n" | "#" | "id");
+        if matches!(
+            k,
+            Kind::Dotted | Kind::Level | Kind::Section | Kind::Category | Kind::Long
+        ) || mark
+        {
+            data_like += 1;
+        }
         if t.chars().count() > 40 {
-            long += 1;
             roles.push(None);
             continue;
         }
         roles.push(role_of(t));
     }
-    if long > 1 {
+    if data_like > 1 {
         return None;
     }
     Some(roles)
@@ -653,6 +664,12 @@ fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
     };
     let note = ['※', '*', '＊', '注', '(', '（', '【', '<', '＜'];
     let role = columns.get(col).copied().flatten();
+    // a lone item number is an unanswered item of an answer sheet (or a
+    // numbered row without text, noted later), never a section title
+    let number = matches!(kind(text), Kind::Int | Kind::Dotted);
+    if role.is_some_and(Role::is_number) && number {
+        return false;
+    }
     if role.is_some_and(Role::is_response) {
         // a lone answer or remark is a response, never a section title
         return false;
@@ -776,7 +793,9 @@ fn finish_block(
             .values
             .iter()
             .any(|v| v.role.is_response() && !v.text.trim().is_empty());
-        if has_text || (textless_sheet && numbered) {
+        // on an answer sheet a row with a response but its number left
+        // blank is an item too: its number is rebuilt from the rows around
+        if has_text || (textless_sheet && (numbered || responded)) {
             layout.records.push(record);
         } else if responded {
             // a response on a row that is no item (a vendor's note row, an

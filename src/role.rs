@@ -260,10 +260,18 @@ fn longest_inside(key: &str) -> Option<Role> {
 /// Short English words as whole words of the label: `Item No.` → id.
 fn whole_word(label: &str) -> Option<Role> {
     let lower = crate::text::normalize(label).to_lowercase();
-    lower
+    // a label is a few ASCII words; a sentence that mentions "section" is not
+    if !lower.is_ascii() || lower.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && c != '#')
         .filter(|w| !w.is_empty())
-        .find_map(lookup)
+        .collect();
+    if words.len() > 3 {
+        return None;
+    }
+    words.into_iter().find_map(lookup)
 }
 
 fn strip_decoration(key: &str) -> String {
@@ -329,6 +337,8 @@ mod tests {
             ("HISPRO 外部保存、ASP・SaaS チェックシート", None),
             ("1. 設備・運用", None),
             ("annotation", None),
+            ("Data Retention Policy, section 2.5", None),
+            ("Planned for Q3", None),
             ("", None),
         ];
         for (label, want) in cases {
