@@ -99,25 +99,27 @@ const CONTAINED: f64 = 0.72;
 /// Candidates looked at per item.
 const CANDIDATES: usize = 12;
 /// Items read from one bigram's posting list per query.
-const POSTINGS: usize = 2048;
+const POSTINGS: usize = 256;
 
 /// What the aligner needs of an item, computed once.
 struct Prepared {
     key: String,
     check: String,
-    grams: Vec<u64>,
-    check_grams: Vec<u64>,
+    grams: Vec<u32>,
+    check_grams: Vec<u32>,
     group: String,
 }
 
-fn grams_of(key: &str) -> Vec<u64> {
+/// Character bigrams, each folded into 32 bits (a collision now and then
+/// only nudges a similarity; half the memory keeps large lists in cache).
+fn grams_of(key: &str) -> Vec<u32> {
     let chars: Vec<char> = key.chars().collect();
-    let mut out: Vec<u64> = if chars.len() < 2 {
-        chars.iter().map(|&c| c as u64).collect()
+    let mut out: Vec<u32> = if chars.len() < 2 {
+        chars.iter().map(|&c| c as u32).collect()
     } else {
         chars
             .windows(2)
-            .map(|w| ((w[0] as u64) << 32) | w[1] as u64)
+            .map(|w| (w[0] as u32).wrapping_mul(0x9E37_79B1).rotate_left(11) ^ w[1] as u32)
             .collect()
     };
     out.sort_unstable();
@@ -148,7 +150,7 @@ fn prepare(items: &[Item]) -> Vec<Prepared> {
 }
 
 /// Size of the intersection of two sorted, deduplicated lists.
-fn common(a: &[u64], b: &[u64]) -> usize {
+fn common(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -165,7 +167,7 @@ fn common(a: &[u64], b: &[u64]) -> usize {
 }
 
 /// Dice similarity of two gram sets.
-fn dice(a: &[u64], b: &[u64]) -> f64 {
+fn dice(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -173,7 +175,7 @@ fn dice(a: &[u64], b: &[u64]) -> f64 {
 }
 
 /// How much of `part` lies inside `whole`.
-fn containment(part: &[u64], whole: &[u64]) -> f64 {
+fn containment(part: &[u32], whole: &[u32]) -> f64 {
     if part.is_empty() {
         return 0.0;
     }
@@ -210,12 +212,12 @@ fn bonus(old: &[Item], new: &[Item], po: &[Prepared], pn: &[Prepared], i: usize,
 
 /// An inverted index from bigram to the items holding it.
 struct Index {
-    postings: HashMap<u64, Vec<u32>>,
+    postings: HashMap<u32, Vec<u32>>,
 }
 
 impl Index {
     fn build(prepared: &[Prepared], include: impl Fn(usize) -> bool) -> Index {
-        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
         for (i, p) in prepared.iter().enumerate().filter(|(i, _)| include(*i)) {
             for &g in &p.grams {
                 postings.entry(g).or_default().push(i as u32);
@@ -225,7 +227,7 @@ impl Index {
     }
 
     /// Items sharing the most (rare-first) bigrams with `grams`.
-    fn candidates(&self, grams: &[u64], counts: &mut [u32], touched: &mut Vec<u32>) -> Vec<usize> {
+    fn candidates(&self, grams: &[u32], counts: &mut [u32], touched: &mut Vec<u32>) -> Vec<usize> {
         let mut by_rarity: Vec<(usize, &Vec<u32>)> = grams
             .iter()
             .filter_map(|g| self.postings.get(g).map(|p| (p.len(), p)))
@@ -235,12 +237,23 @@ impl Index {
         // (particles, 「こと」) would make the cost quadratic.
         // A bounded walk per query keeps the whole alignment near-linear: a
         // bigram held by thousands of items says little about any of them.
-        for (_, posting) in by_rarity.iter().take(48) {
+        let walk = |posting: &[u32], counts: &mut [u32], touched: &mut Vec<u32>| {
             for &j in posting.iter().take(POSTINGS) {
                 if counts[j as usize] == 0 {
                     touched.push(j);
                 }
                 counts[j as usize] += 1;
+            }
+        };
+        for (n, posting) in by_rarity.iter().take(40) {
+            if *n <= POSTINGS {
+                walk(posting, counts, touched);
+            }
+        }
+        if touched.is_empty() {
+            // only common bigrams (a short, generic text): the rarest few
+            for (_, posting) in by_rarity.iter().take(8) {
+                walk(posting, counts, touched);
             }
         }
         let key = |j: &u32| (std::cmp::Reverse(counts[*j as usize]), *j);
@@ -498,27 +511,63 @@ fn splits_and_merges(
     blocked_old: &[bool],
     blocked_new: &[bool],
 ) {
-    let old_index = Index::build(po, |_| true);
-    let new_index = Index::build(pn, |_| true);
+    // A whole split or merged is unpaired, or paired with a text that is not
+    // its own; items paired with their identical text are never one.
+    let mut settled_old = vec![false; po.len()];
+    let mut settled_new = vec![false; pn.len()];
+    for p in state.pairs.iter().filter(|p| p.similarity >= 0.999) {
+        settled_old[p.old] = true;
+        settled_new[p.new] = true;
+    }
+    let old_index = Index::build(po, |i| !settled_old[i]);
+    let new_index = Index::build(pn, |j| !settled_new[j]);
     let mut counts_old = vec![0u32; po.len()];
     let mut counts_new = vec![0u32; pn.len()];
     let mut touched = Vec::new();
+    // A piece the similar-text stage paired weakly with something else (it
+    // shares a clause) may still belong to a split or merge: its weak pair
+    // gives way when the piece lies inside a whole far better than it
+    // resembles its partner.
+    let weak_pairs: Vec<(usize, usize, f64)> = state
+        .pairs
+        .iter()
+        .filter(|p| p.weak && !p.pinned && !matches!(p.reason, Reason::Split | Reason::Merged))
+        .map(|p| (p.old, p.new, p.similarity))
+        .collect();
+    let weak_new: HashMap<usize, (usize, f64)> =
+        weak_pairs.iter().map(|&(o, n, s)| (n, (o, s))).collect();
+    let weak_old: HashMap<usize, (usize, f64)> =
+        weak_pairs.iter().map(|&(o, n, s)| (o, (n, s))).collect();
+    fn unpair(state: &mut State, old: usize, new: usize) {
+        state.pairs.retain(|p| !(p.old == old && p.new == new));
+        state.old_to[old].retain(|&n| n != new);
+        state.new_to[new].retain(|&o| o != old);
+    }
 
     // split: unpaired new pieces inside an old whole
     let mut pieces: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut loosened: Vec<(usize, usize)> = Vec::new();
     for j in 0..pn.len() {
-        if !state.free_new(j) || blocked_new[j] {
+        let weak = weak_new
+            .get(&j)
+            .copied()
+            .filter(|_| state.new_to[j].len() == 1);
+        if (!state.free_new(j) && weak.is_none()) || blocked_new[j] {
             continue;
         }
         let best = old_index
             .candidates(&pn[j].grams, &mut counts_old, &mut touched)
             .into_iter()
             .filter(|&i| !blocked_old[i] && pn[j].grams.len() * 20 <= po[i].grams.len() * 17)
+            .filter(|&i| weak.is_none_or(|(o, _)| o != i))
             .map(|i| (containment(&pn[j].grams, &po[i].grams), i))
-            .filter(|(c, _)| *c >= CONTAINED)
+            .filter(|(c, _)| *c >= CONTAINED && weak.is_none_or(|(_, s)| *c >= s + 0.25))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, i)) = best {
             pieces.entry(i).or_default().push(j);
+            if let Some((o, _)) = weak {
+                loosened.push((o, j));
+            }
         }
     }
     let mut wholes: Vec<usize> = pieces.keys().copied().collect();
@@ -537,7 +586,7 @@ fn splits_and_merges(
         parts.extend(partner.iter().copied());
         parts.sort_unstable();
         parts.dedup();
-        let mut covered: Vec<u64> = parts
+        let mut covered: Vec<u32> = parts
             .iter()
             .flat_map(|&j| pn[j].grams.iter().copied())
             .collect();
@@ -550,6 +599,9 @@ fn splits_and_merges(
         state.old_to[i].clear();
         for &j in &partner {
             state.new_to[j].retain(|&o| o != i);
+        }
+        for &(o, j) in loosened.iter().filter(|(_, j)| parts.contains(j)) {
+            unpair(state, o, j);
         }
         for j in parts {
             state.add(Pair {
@@ -565,19 +617,28 @@ fn splits_and_merges(
 
     // merge: unpaired old pieces inside a new whole
     let mut pieces: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut loosened: Vec<(usize, usize)> = Vec::new();
     for i in 0..po.len() {
-        if !state.free_old(i) || blocked_old[i] {
+        let weak = weak_old
+            .get(&i)
+            .copied()
+            .filter(|_| state.old_to[i].len() == 1);
+        if (!state.free_old(i) && weak.is_none()) || blocked_old[i] {
             continue;
         }
         let best = new_index
             .candidates(&po[i].grams, &mut counts_new, &mut touched)
             .into_iter()
             .filter(|&j| !blocked_new[j] && po[i].grams.len() * 20 <= pn[j].grams.len() * 17)
+            .filter(|&j| weak.is_none_or(|(n, _)| n != j))
             .map(|j| (containment(&po[i].grams, &pn[j].grams), j))
-            .filter(|(c, _)| *c >= CONTAINED)
+            .filter(|(c, _)| *c >= CONTAINED && weak.is_none_or(|(_, s)| *c >= s + 0.25))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         if let Some((_, j)) = best {
             pieces.entry(j).or_default().push(i);
+            if let Some((n, _)) = weak {
+                loosened.push((i, n));
+            }
         }
     }
     let mut wholes: Vec<usize> = pieces.keys().copied().collect();
@@ -603,7 +664,7 @@ fn splits_and_merges(
         parts.extend(partner.iter().copied());
         parts.sort_unstable();
         parts.dedup();
-        let mut covered: Vec<u64> = parts
+        let mut covered: Vec<u32> = parts
             .iter()
             .flat_map(|&i| po[i].grams.iter().copied())
             .collect();
@@ -616,6 +677,9 @@ fn splits_and_merges(
         state.new_to[j].clear();
         for &i in &partner {
             state.old_to[i].retain(|&n| n != j);
+        }
+        for &(i, n) in loosened.iter().filter(|(i, _)| parts.contains(i)) {
+            unpair(state, i, n);
         }
         for i in parts {
             state.add(Pair {
