@@ -261,6 +261,27 @@ fn kind(cell: &str) -> Kind {
     }
 }
 
+/// [`kind`] remembered per thread: every row is tried as a header, and data
+/// rows repeat their short texts.
+fn kind_cached(t: &str) -> Kind {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Kind>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    SEEN.with(|seen| {
+        if let Some(&k) = seen.borrow().get(t) {
+            return k;
+        }
+        let k = kind(t);
+        let mut seen = seen.borrow_mut();
+        if seen.len() > 50_000 {
+            seen.clear();
+        }
+        seen.insert(t.to_owned(), k);
+        k
+    })
+}
+
 /// A section reference: a roman or arabic head and numbers (`II. 1. 1. 1`).
 fn is_section_ref(n: &str) -> bool {
     let s: String = n.chars().filter(|c| !c.is_whitespace()).collect();
@@ -477,21 +498,28 @@ fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
         if as_integer(t).is_some() {
             return None;
         }
-        let k = kind(t);
-        let mark =
-            k == Kind::Mark && !matches!(compact(t).as_str(), "no" | "no." | "n" | "#" | "id");
-        if matches!(
-            k,
-            Kind::Dotted | Kind::Level | Kind::Section | Kind::Category | Kind::Long
-        ) || mark
-        {
+        if t.chars().nth(40).is_some() {
             data_like += 1;
-        }
-        if t.chars().count() > 40 {
             roles.push(None);
             continue;
         }
-        roles.push(role_of(t));
+        // a cell that is no label may still be data (`No` is a label, not
+        // an answer, when it names a column)
+        let role = role_of(t);
+        if role.is_none()
+            && matches!(
+                kind_cached(t),
+                Kind::Dotted
+                    | Kind::Level
+                    | Kind::Section
+                    | Kind::Category
+                    | Kind::Mark
+                    | Kind::Long
+            )
+        {
+            data_like += 1;
+        }
+        roles.push(role);
     }
     if data_like > 1 {
         return None;

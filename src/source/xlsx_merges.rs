@@ -26,41 +26,18 @@ pub fn by_sheet(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
 fn scan(xml: &[u8]) -> Vec<Dimensions> {
     let mut out = Vec::new();
     let needle = b"mergeCell ";
-    let mut at = 0;
-    while let Some(pos) = find(&xml[at..], needle) {
-        let start = at + pos + needle.len();
-        let end = xml[start..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map_or(xml.len(), |p| start + p);
+    for pos in memchr::memmem::find_iter(xml, needle) {
+        let start = pos + needle.len();
+        let end = memchr::memchr(b'>', &xml[start..]).map_or(xml.len(), |p| start + p);
         if let Some(d) = ref_attr(&xml[start..end]).and_then(range) {
             out.push(d);
         }
-        at = end;
     }
     out
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = needle[0];
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        match hay[i..].iter().position(|&b| b == first) {
-            Some(p) => {
-                i += p;
-                if hay[i..].starts_with(needle) {
-                    return Some(i);
-                }
-                i += 1;
-            }
-            None => return None,
-        }
-    }
-    None
-}
-
 fn ref_attr(attrs: &[u8]) -> Option<&str> {
-    let pos = find(attrs, b"ref=")?;
+    let pos = memchr::memmem::find(attrs, b"ref=")?;
     let rest = &attrs[pos + 4..];
     let quote = *rest.first()?;
     let end = rest[1..].iter().position(|&b| b == quote)?;
