@@ -452,3 +452,47 @@ fn a_text_or_xls_template_gives_a_clean_workbook_with_a_note() {
     assert_eq!(back.iter().filter(|r| r["status"] == "ok").count(), 504);
     assert_eq!(back[0]["answer_raw"], "○");
 }
+
+#[test]
+fn an_xls_template_gives_a_clean_workbook_of_its_contents() {
+    if common::soffice().is_none() {
+        eprintln!("LibreOffice is not installed: the xls template case is skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let old = submission(dir.path(), &[]);
+    let xls = common::convert(
+        &common::root().join("samples/hispro-checklist.xlsx"),
+        "xls",
+        dir.path(),
+    );
+    let out = dir.path().join("migrated.xlsx");
+    let (rows, stderr, _) = migrate(&old, &xls, &out, &[]);
+    assert!(stderr.contains("cannot be edited in place"), "{stderr}");
+    assert_eq!(
+        rows.iter().filter(|r| r["action"] == "carried").count(),
+        504
+    );
+    // the clean workbook keeps the template's sheets and reads back
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    use calamine::Reader;
+    let names = book.sheet_names();
+    assert!(
+        names.iter().any(|n| n == "チェックリスト") && names.iter().any(|n| n == "表紙"),
+        "{names:?}"
+    );
+    let back = common::run([
+        "ingest".as_ref(),
+        out.as_os_str(),
+        "--catalog".as_ref(),
+        xls.as_os_str(),
+        "-f".as_ref(),
+        "csv".as_ref(),
+        "-q".as_ref(),
+    ]);
+    let back = common::csv_rows(&back.stdout);
+    assert_eq!(back.iter().filter(|r| r["status"] == "ok").count(), 504);
+    for (r, m) in back.iter().zip(&rows) {
+        assert_eq!(r["answer_raw"], m["answer_raw"], "{}", r["id"]);
+    }
+}
