@@ -502,6 +502,52 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
     }
 }
 
+/// Which side holds the whole: an old item split, or a new item merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    Old,
+    New,
+}
+
+/// A pair seen from a split's or a merge's point of view.
+struct View<'a> {
+    whole: Whole,
+    wholes: &'a [Prepared],
+    pieces: &'a [Prepared],
+    blocked_wholes: &'a [bool],
+    blocked_pieces: &'a [bool],
+}
+
+impl View<'_> {
+    /// (old, new) of a whole and a piece.
+    fn pair(&self, whole: usize, piece: usize) -> (usize, usize) {
+        match self.whole {
+            Whole::Old => (whole, piece),
+            Whole::New => (piece, whole),
+        }
+    }
+
+    fn partners_of_whole<'s>(&self, state: &'s State, w: usize) -> &'s [usize] {
+        match self.whole {
+            Whole::Old => &state.old_to[w],
+            Whole::New => &state.new_to[w],
+        }
+    }
+
+    fn partners_of_piece<'s>(&self, state: &'s State, p: usize) -> &'s [usize] {
+        match self.whole {
+            Whole::Old => &state.new_to[p],
+            Whole::New => &state.old_to[p],
+        }
+    }
+}
+
+fn unpair(state: &mut State, old: usize, new: usize) {
+    state.pairs.retain(|p| !(p.old == old && p.new == new));
+    state.old_to[old].retain(|&n| n != new);
+    state.new_to[new].retain(|&o| o != old);
+}
+
 /// One old text spread over several new items (or the reverse): each piece
 /// lies mostly inside the whole, and the pieces together cover most of it.
 fn splits_and_merges(
@@ -511,182 +557,134 @@ fn splits_and_merges(
     blocked_old: &[bool],
     blocked_new: &[bool],
 ) {
-    // A whole split or merged is unpaired, or paired with a text that is not
-    // its own; items paired with their identical text are never one.
-    let mut settled_old = vec![false; po.len()];
-    let mut settled_new = vec![false; pn.len()];
+    let split = View {
+        whole: Whole::Old,
+        wholes: po,
+        pieces: pn,
+        blocked_wholes: blocked_old,
+        blocked_pieces: blocked_new,
+    };
+    gather(state, &split);
+    let merge = View {
+        whole: Whole::New,
+        wholes: pn,
+        pieces: po,
+        blocked_wholes: blocked_new,
+        blocked_pieces: blocked_old,
+    };
+    gather(state, &merge);
+}
+
+/// Find the wholes of one direction and re-pair their pieces.
+fn gather(state: &mut State, view: &View<'_>) {
+    // A whole is unpaired, or paired with a text not its own: items paired
+    // with their identical text are never one.
+    let mut settled = vec![false; view.wholes.len()];
     for p in state.pairs.iter().filter(|p| p.similarity >= 0.999) {
-        settled_old[p.old] = true;
-        settled_new[p.new] = true;
+        settled[match view.whole {
+            Whole::Old => p.old,
+            Whole::New => p.new,
+        }] = true;
     }
-    let old_index = Index::build(po, |i| !settled_old[i]);
-    let new_index = Index::build(pn, |j| !settled_new[j]);
-    let mut counts_old = vec![0u32; po.len()];
-    let mut counts_new = vec![0u32; pn.len()];
+    // Earlier merges and splits are final.
+    for p in state
+        .pairs
+        .iter()
+        .filter(|p| matches!(p.reason, Reason::Split | Reason::Merged))
+    {
+        let (w, _) = match view.whole {
+            Whole::Old => (p.old, p.new),
+            Whole::New => (p.new, p.old),
+        };
+        settled[w] = true;
+    }
+    let index = Index::build(view.wholes, |w| !settled[w]);
+    let mut counts = vec![0u32; view.wholes.len()];
     let mut touched = Vec::new();
     // A piece the similar-text stage paired weakly with something else (it
     // shares a clause) may still belong to a split or merge: its weak pair
     // gives way when the piece lies inside a whole far better than it
     // resembles its partner.
-    let weak_pairs: Vec<(usize, usize, f64)> = state
+    let weak: HashMap<usize, (usize, f64)> = state
         .pairs
         .iter()
         .filter(|p| p.weak && !p.pinned && !matches!(p.reason, Reason::Split | Reason::Merged))
-        .map(|p| (p.old, p.new, p.similarity))
+        .map(|p| match view.whole {
+            Whole::Old => (p.new, (p.old, p.similarity)),
+            Whole::New => (p.old, (p.new, p.similarity)),
+        })
         .collect();
-    let weak_new: HashMap<usize, (usize, f64)> =
-        weak_pairs.iter().map(|&(o, n, s)| (n, (o, s))).collect();
-    let weak_old: HashMap<usize, (usize, f64)> =
-        weak_pairs.iter().map(|&(o, n, s)| (o, (n, s))).collect();
-    fn unpair(state: &mut State, old: usize, new: usize) {
-        state.pairs.retain(|p| !(p.old == old && p.new == new));
-        state.old_to[old].retain(|&n| n != new);
-        state.new_to[new].retain(|&o| o != old);
-    }
 
-    // split: unpaired new pieces inside an old whole
     let mut pieces: HashMap<usize, Vec<usize>> = HashMap::new();
     let mut loosened: Vec<(usize, usize)> = Vec::new();
-    for j in 0..pn.len() {
-        let weak = weak_new
-            .get(&j)
-            .copied()
-            .filter(|_| state.new_to[j].len() == 1);
-        if (!state.free_new(j) && weak.is_none()) || blocked_new[j] {
+    for k in 0..view.pieces.len() {
+        let partners = view.partners_of_piece(state, k);
+        let weak = weak.get(&k).copied().filter(|_| partners.len() == 1);
+        if (!partners.is_empty() && weak.is_none()) || view.blocked_pieces[k] {
             continue;
         }
-        let best = old_index
-            .candidates(&pn[j].grams, &mut counts_old, &mut touched)
+        let piece = &view.pieces[k].grams;
+        let best = index
+            .candidates(piece, &mut counts, &mut touched)
             .into_iter()
-            .filter(|&i| !blocked_old[i] && pn[j].grams.len() * 20 <= po[i].grams.len() * 17)
-            .filter(|&i| weak.is_none_or(|(o, _)| o != i))
-            .map(|i| (containment(&pn[j].grams, &po[i].grams), i))
+            .filter(|&w| {
+                !view.blocked_wholes[w] && piece.len() * 20 <= view.wholes[w].grams.len() * 17
+            })
+            .filter(|&w| weak.is_none_or(|(p, _)| p != w))
+            .map(|w| (containment(piece, &view.wholes[w].grams), w))
             .filter(|(c, _)| *c >= CONTAINED && weak.is_none_or(|(_, s)| *c >= s + 0.25))
             .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((_, i)) = best {
-            pieces.entry(i).or_default().push(j);
-            if let Some((o, _)) = weak {
-                loosened.push((o, j));
+        if let Some((_, w)) = best {
+            pieces.entry(w).or_default().push(k);
+            if let Some((p, _)) = weak {
+                loosened.push((p, k));
             }
         }
     }
     let mut wholes: Vec<usize> = pieces.keys().copied().collect();
     wholes.sort_unstable();
-    for i in wholes {
-        let mut parts = pieces[&i].clone();
-        // the old item's present partner is a piece too, if it lies inside
-        let partner: Vec<usize> = state.old_to[i].clone();
-        let partner_inside = partner.iter().all(|&j| {
-            containment(&pn[j].grams, &po[i].grams) >= CONTAINED
-                && pn[j].grams.len() < po[i].grams.len()
-        });
-        if !partner.is_empty() && !partner_inside {
+    for w in wholes {
+        let whole = &view.wholes[w].grams;
+        // the whole's present partner is a piece too, if it lies inside
+        let partner: Vec<usize> = view.partners_of_whole(state, w).to_vec();
+        let inside = |k: usize| {
+            containment(&view.pieces[k].grams, whole) >= CONTAINED
+                && view.pieces[k].grams.len() < whole.len()
+        };
+        if !partner.iter().all(|&k| inside(k)) {
             continue;
         }
+        let mut parts = pieces[&w].clone();
         parts.extend(partner.iter().copied());
         parts.sort_unstable();
         parts.dedup();
         let mut covered: Vec<u32> = parts
             .iter()
-            .flat_map(|&j| pn[j].grams.iter().copied())
+            .flat_map(|&k| view.pieces[k].grams.iter().copied())
             .collect();
         covered.sort_unstable();
         covered.dedup();
-        if parts.len() < 2 || containment(&po[i].grams, &covered) < 0.6 {
+        if parts.len() < 2 || containment(whole, &covered) < 0.6 {
             continue;
         }
-        state.pairs.retain(|p| p.old != i);
-        state.old_to[i].clear();
-        for &j in &partner {
-            state.new_to[j].retain(|&o| o != i);
+        for &k in &partner {
+            let (old, new) = view.pair(w, k);
+            unpair(state, old, new);
         }
-        for &(o, j) in loosened.iter().filter(|(_, j)| parts.contains(j)) {
-            unpair(state, o, j);
+        for &(other, k) in loosened.iter().filter(|(_, k)| parts.contains(k)) {
+            let (old, new) = view.pair(other, k);
+            unpair(state, old, new);
         }
-        for j in parts {
+        for k in parts {
+            let (old, new) = view.pair(w, k);
             state.add(Pair {
-                old: i,
-                new: j,
-                similarity: containment(&pn[j].grams, &po[i].grams),
-                reason: Reason::Split,
-                weak: false,
-                pinned: false,
-            });
-        }
-    }
-
-    // merge: unpaired old pieces inside a new whole
-    let mut pieces: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut loosened: Vec<(usize, usize)> = Vec::new();
-    for i in 0..po.len() {
-        let weak = weak_old
-            .get(&i)
-            .copied()
-            .filter(|_| state.old_to[i].len() == 1);
-        if (!state.free_old(i) && weak.is_none()) || blocked_old[i] {
-            continue;
-        }
-        let best = new_index
-            .candidates(&po[i].grams, &mut counts_new, &mut touched)
-            .into_iter()
-            .filter(|&j| !blocked_new[j] && po[i].grams.len() * 20 <= pn[j].grams.len() * 17)
-            .filter(|&j| weak.is_none_or(|(n, _)| n != j))
-            .map(|j| (containment(&po[i].grams, &pn[j].grams), j))
-            .filter(|(c, _)| *c >= CONTAINED && weak.is_none_or(|(_, s)| *c >= s + 0.25))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((_, j)) = best {
-            pieces.entry(j).or_default().push(i);
-            if let Some((n, _)) = weak {
-                loosened.push((i, n));
-            }
-        }
-    }
-    let mut wholes: Vec<usize> = pieces.keys().copied().collect();
-    wholes.sort_unstable();
-    for j in wholes {
-        let mut parts = pieces[&j].clone();
-        let partner: Vec<usize> = state.new_to[j].clone();
-        if partner.iter().any(|&i| {
-            state
-                .pairs
-                .iter()
-                .any(|p| p.old == i && p.reason == Reason::Split)
-        }) {
-            continue;
-        }
-        let partner_inside = partner.iter().all(|&i| {
-            containment(&po[i].grams, &pn[j].grams) >= CONTAINED
-                && po[i].grams.len() < pn[j].grams.len()
-        });
-        if !partner.is_empty() && !partner_inside {
-            continue;
-        }
-        parts.extend(partner.iter().copied());
-        parts.sort_unstable();
-        parts.dedup();
-        let mut covered: Vec<u32> = parts
-            .iter()
-            .flat_map(|&i| po[i].grams.iter().copied())
-            .collect();
-        covered.sort_unstable();
-        covered.dedup();
-        if parts.len() < 2 || containment(&pn[j].grams, &covered) < 0.6 {
-            continue;
-        }
-        state.pairs.retain(|p| p.new != j);
-        state.new_to[j].clear();
-        for &i in &partner {
-            state.old_to[i].retain(|&n| n != j);
-        }
-        for &(i, n) in loosened.iter().filter(|(i, _)| parts.contains(i)) {
-            unpair(state, i, n);
-        }
-        for i in parts {
-            state.add(Pair {
-                old: i,
-                new: j,
-                similarity: containment(&po[i].grams, &pn[j].grams),
-                reason: Reason::Merged,
+                old,
+                new,
+                similarity: containment(&view.pieces[k].grams, whole),
+                reason: match view.whole {
+                    Whole::Old => Reason::Split,
+                    Whole::New => Reason::Merged,
+                },
                 weak: false,
                 pinned: false,
             });
