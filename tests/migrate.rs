@@ -474,7 +474,7 @@ fn an_xls_template_gives_a_clean_workbook_of_its_contents() {
         504
     );
     // the clean workbook keeps the template's sheets and reads back
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     use calamine::Reader;
     let names = book.sheet_names();
     assert!(
