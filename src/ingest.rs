@@ -219,6 +219,18 @@ pub fn ingest(
             notes.push(note);
         }
         let response = responses[j].clone();
+        // cells of the vendor's row that stand under no known column
+        if let Some(record) = submission.records.get(j) {
+            let stray: Vec<&str> = record
+                .stray
+                .iter()
+                .map(|(_, t)| t.trim())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if !stray.is_empty() {
+                notes.push(format!("also written in the row: {}", stray.join(" | ")));
+            }
+        }
         if response.answer == Some(crate::answer::Answer::Other) {
             notes.push(format!("unknown answer notation {:?}", response.answer_raw));
         } else if response.answer.is_none() {

@@ -35,6 +35,8 @@ pub struct Block {
     /// Role of each column (index = 0-based column), `None` for columns whose
     /// label is blank or unknown.
     pub columns: Vec<Option<Role>>,
+    /// Columns whose header cells are all blank (no label at all).
+    pub unlabeled: Vec<bool>,
 }
 
 impl Block {
@@ -647,10 +649,18 @@ fn detect_sheet(file: &std::path::Path, sheet: &Sheet, layout: &mut Layout) {
                 finish_block(file, &rows, &pending, block, layout);
             }
             pending.clear();
+            let unlabeled = (0..columns.len())
+                .map(|c| {
+                    rows.iter()
+                        .filter(|(full, _)| header_rows.contains(&full.number))
+                        .all(|(full, _)| full.cell(c).trim().is_empty())
+                })
+                .collect();
             current = Some(Block {
                 sheet: sheet.name.clone(),
                 header_rows,
                 columns,
+                unlabeled,
             });
             i += taken;
             continue;
@@ -662,6 +672,54 @@ fn detect_sheet(file: &std::path::Path, sheet: &Sheet, layout: &mut Layout) {
     }
     if let Some(block) = current.take() {
         finish_block(file, &rows, &pending, block, layout);
+    }
+}
+
+/// A column the vendor added without a label, holding answer marks (○ × △,
+/// Yes/No) on most of its rows, is the answer column when the header has
+/// none: its answers must not be lost.
+fn name_answer_column(
+    block: &mut Block,
+    rows: &[&Spread<'_>],
+    file: &std::path::Path,
+    layout: &mut Layout,
+) {
+    if block.has(Role::Answer) {
+        return;
+    }
+    let width = rows.iter().map(|(_, v)| v.cells.len()).max().unwrap_or(0);
+    let best = (0..width)
+        // a blank label, not an unknown one (`クラウド ○` marks applicability)
+        .filter(|&c| {
+            block.unlabeled.get(c).copied().unwrap_or(true)
+                && block.columns.get(c).copied().flatten().is_none()
+        })
+        .map(|c| {
+            let (marks, filled) = rows.iter().fold((0, 0), |(m, f), (_, v)| {
+                let t = v.cell(c).trim();
+                if t.is_empty() {
+                    (m, f)
+                } else {
+                    (m + usize::from(kind_cached(t) == Kind::Mark), f + 1)
+                }
+            });
+            (c, marks, filled)
+        })
+        .filter(|&(_, marks, filled)| marks >= 3 && marks * 2 >= filled)
+        .max_by_key(|&(_, marks, _)| marks);
+    if let Some((c, _, _)) = best {
+        if block.columns.len() <= c {
+            block.columns.resize(c + 1, None);
+        }
+        block.columns[c] = Some(Role::Answer);
+        let at = Location::file(file).sheet(block.sheet.as_deref()).cell(
+            block.header_rows.last().copied().unwrap_or(1),
+            Some(c as u32),
+        );
+        layout.diagnostics.push(Diagnostic::note(
+            at,
+            "a column without a label holds answer marks: read as the answer column",
+        ));
     }
 }
 
@@ -710,15 +768,16 @@ fn finish_block(
     file: &std::path::Path,
     rows: &[Spread<'_>],
     pending: &[usize],
-    block: Block,
+    mut block: Block,
     layout: &mut Layout,
 ) {
-    let columns = &block.columns;
     let candidates: Vec<&Spread<'_>> = pending
         .iter()
         .map(|&i| &rows[i])
-        .filter(|(full, _)| !is_section_or_note(full, columns))
+        .filter(|(full, _)| !is_section_or_note(full, &block.columns))
         .collect();
+    name_answer_column(&mut block, &candidates, file, layout);
+    let columns = &block.columns;
     let width = candidates
         .iter()
         .map(|(_, v)| v.cells.len())

@@ -435,3 +435,55 @@ fn a_catalog_exported_as_csv_or_json_reads_back_as_the_same_catalog() {
         }
     }
 }
+
+#[test]
+fn an_unlabeled_column_of_answer_marks_is_the_answer_column_but_a_labeled_one_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("sub.csv");
+    std::fs::write(
+        &sub,
+        "項番,対策項目,,備考\n1-1-1-1,方針を定めること。,○,\n1-1-1-2,見直すこと。,×,来期\n1-1-1-3,周知すること。,△,\n1-1-1-4,教育すること。,○,\n",
+    )
+    .unwrap();
+    let out = common::run([
+        "ingest".as_ref(),
+        sub.as_os_str(),
+        "--catalog".as_ref(),
+        sub.as_os_str(),
+        "-f".as_ref(),
+        "csv".as_ref(),
+    ]);
+    let rows = common::csv_rows(&out.stdout);
+    let answers: Vec<&str> = rows.iter().map(|r| r["answer_raw"].as_str()).collect();
+    assert_eq!(answers, ["○", "×", "△", "○"]);
+    let read = common::run([
+        "catalog".as_ref(),
+        sub.as_os_str(),
+        "-f".as_ref(),
+        "csv".as_ref(),
+    ]);
+    assert!(
+        String::from_utf8_lossy(&read.stderr).contains("without a label"),
+        "the column is named in a note"
+    );
+
+    // `クラウド ○` marks where an item applies: not answers, but kept in the
+    // note of an ingest so nothing the vendor wrote is lost
+    let applicability = dir.path().join("applicability.csv");
+    std::fs::write(
+        &applicability,
+        "項番,対策項目,クラウド,回答\n1-1-1-1,方針を定めること。,○,はい\n1-1-1-2,見直すこと。,○,いいえ\n1-1-1-3,周知すること。,○,\n",
+    )
+    .unwrap();
+    let out = common::run([
+        "ingest".as_ref(),
+        applicability.as_os_str(),
+        "--catalog".as_ref(),
+        applicability.as_os_str(),
+        "-f".as_ref(),
+        "csv".as_ref(),
+    ]);
+    let rows = common::csv_rows(&out.stdout);
+    let answers: Vec<&str> = rows.iter().map(|r| r["answer"].as_str()).collect();
+    assert_eq!(answers, ["yes", "no", ""]);
+}
