@@ -634,45 +634,68 @@ fn with_parent(parent: &Row, header: &Row) -> Option<Vec<Option<Role>>> {
 fn detect_sheet(file: &std::path::Path, sheet: &Sheet, layout: &mut Layout) {
     let rows = sheet.spread_rows();
     let mut i = 0;
-    let mut pending: Vec<usize> = Vec::new();
-    let mut current: Option<Block> = None;
+    let mut jobs: Vec<(Block, Vec<usize>)> = Vec::new();
     while i < rows.len() {
         if let Some((mut columns, mut header_rows, taken)) = header_at(&rows, i) {
+            let mut first = i;
             if i > 0 && taken == 1 {
                 if let Some(composed) = with_parent(&rows[i - 1].0, &rows[i].0) {
                     columns = composed;
                     header_rows.insert(0, rows[i - 1].0.number);
-                    pending.retain(|&p| p != i - 1);
+                    first = i - 1;
+                    if let Some((_, pending)) = jobs.last_mut() {
+                        pending.retain(|&p| p != i - 1);
+                    }
                 }
             }
-            if let Some(block) = current.take() {
-                finish_block(file, &rows, &pending, block, layout);
-            }
-            pending.clear();
             let unlabeled = (0..columns.len())
                 .map(|c| {
-                    rows.iter()
-                        .filter(|(full, _)| header_rows.contains(&full.number))
+                    rows[first..i + taken]
+                        .iter()
                         .all(|(full, _)| full.cell(c).trim().is_empty())
                 })
                 .collect();
-            current = Some(Block {
-                sheet: sheet.name.clone(),
-                header_rows,
-                columns,
-                unlabeled,
-            });
+            jobs.push((
+                Block {
+                    sheet: sheet.name.clone(),
+                    header_rows,
+                    columns,
+                    unlabeled,
+                },
+                Vec::new(),
+            ));
             i += taken;
             continue;
         }
-        if current.is_some() && !rows[i].1.is_blank() {
-            pending.push(i);
+        if let Some((_, pending)) = jobs.last_mut() {
+            if !rows[i].1.is_blank() {
+                pending.push(i);
+            }
         }
         i += 1;
     }
-    if let Some(block) = current.take() {
-        finish_block(file, &rows, &pending, block, layout);
+    // Blocks are independent once found: laid out in parallel, kept in order.
+    use rayon::prelude::*;
+    let base = layout.blocks.len();
+    let results: Vec<BlockResult> = jobs
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, (block, pending))| finish_block(file, &rows, &pending, block, base + k))
+        .collect();
+    for r in results {
+        layout.records.extend(r.records);
+        layout.orphans.extend(r.orphans);
+        layout.diagnostics.extend(r.diagnostics);
+        layout.blocks.push(r.block);
     }
+}
+
+/// What laying out one block gives.
+struct BlockResult {
+    block: Block,
+    records: Vec<RawRecord>,
+    orphans: Vec<RawRecord>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// A column the vendor added without a label, holding answer marks (○ × △,
@@ -682,7 +705,7 @@ fn name_answer_column(
     block: &mut Block,
     rows: &[&Spread<'_>],
     file: &std::path::Path,
-    layout: &mut Layout,
+    diagnostics: &mut Vec<Diagnostic>,
 ) {
     if block.has(Role::Answer) {
         return;
@@ -716,7 +739,7 @@ fn name_answer_column(
             block.header_rows.last().copied().unwrap_or(1),
             Some(c as u32),
         );
-        layout.diagnostics.push(Diagnostic::note(
+        diagnostics.push(Diagnostic::note(
             at,
             "a column without a label holds answer marks: read as the answer column",
         ));
@@ -769,14 +792,25 @@ fn finish_block(
     rows: &[Spread<'_>],
     pending: &[usize],
     mut block: Block,
-    layout: &mut Layout,
-) {
+    block_index: usize,
+) -> BlockResult {
+    let mut out = BlockResult {
+        block: Block {
+            sheet: None,
+            header_rows: Vec::new(),
+            columns: Vec::new(),
+            unlabeled: Vec::new(),
+        },
+        records: Vec::new(),
+        orphans: Vec::new(),
+        diagnostics: Vec::new(),
+    };
     let candidates: Vec<&Spread<'_>> = pending
         .iter()
         .map(|&i| &rows[i])
         .filter(|(full, _)| !is_section_or_note(full, &block.columns))
         .collect();
-    name_answer_column(&mut block, &candidates, file, layout);
+    name_answer_column(&mut block, &candidates, file, &mut out.diagnostics);
     let columns = &block.columns;
     let width = candidates
         .iter()
@@ -820,7 +854,6 @@ fn finish_block(
         }
     }
     let (_, block_map) = align(&score, &skip, &same);
-    let block_index = layout.blocks.len();
     for ((_, vertical), row_kinds) in candidates.iter().zip(&kinds) {
         let block_score = mapping_score(row_kinds, columns, &block_map);
         // The row's own alignment can only beat its block's by the margin if
@@ -883,22 +916,23 @@ fn finish_block(
         // on an answer sheet a row with a response but its number left
         // blank is an item too: its number is rebuilt from the rows around
         if has_text || (textless_sheet && (numbered || responded)) {
-            layout.records.push(record);
+            out.records.push(record);
         } else if responded {
             // a response on a row that is no item (a vendor's note row, an
             // inserted row): kept so that no answer is lost
-            layout.orphans.push(record);
+            out.orphans.push(record);
         } else if numbered {
             let loc = Location::file(file)
                 .sheet(block.sheet.as_deref())
                 .cell(record.row, None);
-            layout.diagnostics.push(Diagnostic::note(
+            out.diagnostics.push(Diagnostic::note(
                 loc,
                 "a numbered row with no requirement text; not read as an item",
             ));
         }
     }
-    layout.blocks.push(block);
+    out.block = block;
+    out
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::layout::{Layout, RawRecord};
 use crate::role::Role;
-use crate::text::{as_integer, integer_of, normalized, split_number};
+use crate::text::{integer_of, normalized, split_number};
 
 /// How an item got its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -145,9 +145,10 @@ fn parts_of(
 /// Number every record of a layout.
 pub fn number(file: &std::path::Path, layout: &Layout, diags: &mut Vec<Diagnostic>) -> Vec<Number> {
     let records = &layout.records;
+    let roles: Vec<Vec<Role>> = layout.blocks.iter().map(|b| b.number_roles()).collect();
     let mut parts: Vec<Parts> = records
         .iter()
-        .map(|r| parts_of(r, &layout.blocks[r.block].number_roles(), file, diags))
+        .map(|r| parts_of(r, &roles[r.block], file, diags))
         .collect();
     let any_numbers = parts.iter().any(|p| !p.none);
     if !any_numbers {
@@ -264,12 +265,15 @@ fn group_key(p: &Parts) -> String {
         .join("-")
 }
 
-fn id_of(p: &Parts, req: &str) -> String {
-    let g = group_key(p);
-    if g.is_empty() {
+fn join_id(group: &str, req: &str) -> String {
+    if group.is_empty() {
         req.to_owned()
     } else {
-        format!("{g}-{req}")
+        let mut id = String::with_capacity(group.len() + 1 + req.len());
+        id.push_str(group);
+        id.push('-');
+        id.push_str(req);
+        id
     }
 }
 
@@ -295,33 +299,41 @@ fn assign(
             .cell(r.row, None)
     };
     // Groups (major, middle) that have a minor level somewhere.
-    let with_minor: HashSet<(Option<String>, Option<String>)> = parts
+    let with_minor: HashSet<(Option<&str>, Option<&str>)> = parts
         .iter()
         .filter(|p| p.minor.is_some())
-        .map(|p| (p.major.clone(), p.middle.clone()))
+        .map(|p| (p.major.as_deref(), p.middle.as_deref()))
+        .collect();
+    let groups: Vec<String> = parts.iter().map(group_key).collect();
+    let printed_ids: Vec<Option<String>> = parts
+        .iter()
+        .zip(&groups)
+        .map(|(p, g)| p.req.as_ref().map(|req| join_id(g, req)))
         .collect();
     // Every printed id, so a reconstructed one never takes it; the first row
     // printing an id owns it.
-    let mut owner: HashMap<String, usize> = HashMap::new();
-    for (i, p) in parts.iter().enumerate() {
-        if let Some(req) = &p.req {
-            owner.entry(id_of(p, req)).or_insert(i);
+    let mut owner: HashMap<&str, usize> = HashMap::with_capacity(parts.len());
+    for (i, id) in printed_ids.iter().enumerate() {
+        if let Some(id) = id {
+            owner.entry(id.as_str()).or_insert(i);
         }
     }
-    let mut taken: HashSet<String> = owner.keys().cloned().collect();
-    let mut counter: HashMap<String, u64> = HashMap::new();
+    let mut taken: HashSet<String> = owner.keys().map(|k| (*k).to_owned()).collect();
+    let mut counter: HashMap<&str, u64> = HashMap::new();
     let mut out = Vec::with_capacity(records.len());
     for (i, (record, p)) in records.iter().zip(parts).enumerate() {
-        let group = group_key(p);
-        let printed = p.req.as_ref().map(|req| id_of(p, req));
+        let group = groups[i].as_str();
+        let printed = &printed_ids[i];
         let mut origin = IdOrigin::Printed;
-        let id = match &printed {
-            Some(id) if owner.get(id) == Some(&i) => {
-                if let Some(n) = p.req.as_deref().and_then(as_integer) {
-                    let c = counter.entry(group.clone()).or_insert(0);
+        let id = match printed {
+            Some(id) if owner.get(id.as_str()) == Some(&i) => {
+                if let Some(n) = p.req.as_deref().and_then(integer_of) {
+                    let c = counter.entry(group).or_insert(0);
                     *c = (*c).max(n);
                 }
-                if p.req_from_third && with_minor.contains(&(p.major.clone(), p.middle.clone())) {
+                if p.req_from_third
+                    && with_minor.contains(&(p.major.as_deref(), p.middle.as_deref()))
+                {
                     origin = IdOrigin::Ambiguous;
                     let third = p.req.clone().unwrap_or_default();
                     diags.push(Diagnostic::warning(
@@ -336,18 +348,18 @@ fn assign(
             }
             _ => {
                 origin = IdOrigin::Reconstructed;
-                let c = counter.entry(group.clone()).or_insert(0);
+                let c = counter.entry(group).or_insert(0);
                 let mut n = *c + 1;
-                let mut candidate = id_of(p, &n.to_string());
+                let mut candidate = join_id(group, &n.to_string());
                 while taken.contains(&candidate) {
                     n += 1;
-                    candidate = id_of(p, &n.to_string());
+                    candidate = join_id(group, &n.to_string());
                 }
                 *c = n;
-                let why = match &printed {
+                let why = match printed {
                     Some(dup) => format!(
                         "the number {dup} is printed again (first on row {})",
-                        records[owner[dup]].row
+                        records[owner[dup.as_str()]].row
                     ),
                     None => "no requirement number is printed".to_owned(),
                 };
