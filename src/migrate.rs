@@ -160,7 +160,19 @@ pub fn plan(
             // group under it is no move
             let numbers_known = was.origin == IdOrigin::Printed && item.origin == IdOrigin::Printed;
             let changes = item_changes(was, item, shared);
-            for c in changes {
+            let textless = crate::text::compact(&was.measure).is_empty()
+                && crate::text::compact(&was.check).is_empty();
+            if textless {
+                // an answer-only sheet: the number is all there is to go by
+                reasons.push(
+                    "placed by its number only (the old submission has no requirement text)"
+                        .to_owned(),
+                );
+            }
+            for c in changes
+                .into_iter()
+                .filter(|c| !(textless && matches!(c, Change::Text | Change::Check)))
+            {
                 match c {
                     Change::Text => reasons.push(format!(
                         "requirement reworded (similarity {:.2})",
