@@ -27,6 +27,9 @@ pub enum Level {
 impl Level {
     /// Recognise a level cell: 必須/推奨, Mandatory/Recommended, Required …
     pub fn parse(s: &str) -> Option<Level> {
+        if s.len() > 40 {
+            return None;
+        }
         let k = compact(s);
         let k = k.trim_matches(|c: char| matches!(c, '【' | '】' | '[' | ']' | '(' | ')' | '*'));
         match k {

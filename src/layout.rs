@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::grid::{Row, Sheet};
 use crate::role::{role_of, Role};
-use crate::text::{as_integer, compact, integer_of, normalize, normalized, split_normalized};
+use crate::text::{as_integer, compact, integer_of, normalized, split_normalized};
 
 /// A row with merged values spread everywhere, and spread down only.
 type Spread<'a> = (Cow<'a, Row>, Cow<'a, Row>);
@@ -220,12 +220,25 @@ fn kind(cell: &str) -> Kind {
     if t.is_empty() {
         return Kind::Empty;
     }
+    // plain ASCII digits: the most common cell, typed without a copy
+    if t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Kind::Int;
+    }
     // Long texts are requirement or check texts unless they open with a
     // category label; only their head needs a look.
     let long = t.chars().nth(40).is_some();
     if long {
-        let head: String = t.chars().take(16).collect();
-        return if is_category_label(&normalize(&head)) {
+        // a category label opens with a number (or 第); other texts need no
+        // normalising at all
+        let opens_with_number = t
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '第');
+        if !opens_with_number {
+            return Kind::Long;
+        }
+        let end = t.char_indices().nth(16).map_or(t.len(), |(i, _)| i);
+        return if is_category_label(&normalized(&t[..end])) {
             Kind::Category
         } else {
             Kind::Long
@@ -237,13 +250,13 @@ fn kind(cell: &str) -> Kind {
     }
     let chars = n.chars().count();
     if chars <= 24 {
-        if crate::catalog::Level::parse(&n).is_some() {
+        if chars <= 24 && crate::catalog::Level::parse(&n).is_some() {
             return Kind::Level;
         }
         if is_section_ref(&n) {
             return Kind::Section;
         }
-        if split_normalized(&n).is_some_and(|p| p.len() >= 2) {
+        if is_dotted(&n) {
             return Kind::Dotted;
         }
     }
@@ -261,6 +274,12 @@ fn kind(cell: &str) -> Kind {
     } else {
         Kind::Long
     }
+}
+
+/// An item number of two parts or more (`1-1-1-1`, `3.2.1`, `A.5.1`).
+fn is_dotted(n: &str) -> bool {
+    n.contains(['-', '.', '‐', '−', '–', '—', '_', '/', ' '])
+        && split_normalized(n).is_some_and(|p| p.len() >= 2)
 }
 
 /// [`kind`] remembered per thread: every row is tried as a header, and data
@@ -286,27 +305,34 @@ fn kind_cached(t: &str) -> Kind {
 
 /// A section reference: a roman or arabic head and numbers (`II. 1. 1. 1`).
 fn is_section_ref(n: &str) -> bool {
-    let s: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-    let parts: Vec<&str> = s.split(['.', '．']).filter(|p| !p.is_empty()).collect();
-    if parts.len() < 2 {
+    let mut parts = n
+        .split(['.', '．'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let Some(head) = parts.next() else {
+        return false;
+    };
+    if head.is_empty() || !head.chars().all(|c| matches!(c, 'I' | 'V' | 'X')) {
         return false;
     }
-    let roman = |p: &str| p.chars().all(|c| matches!(c, 'I' | 'V' | 'X'));
-    roman(parts[0])
-        && parts[1..]
-            .iter()
-            .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    let mut rest = 0;
+    for p in parts {
+        if !p.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        rest += 1;
+    }
+    rest >= 1
 }
 
 /// `1. 設備・運用`, `3．契約`, `2) 安全管理`, `第1章 …`: a number then words.
 fn is_category_label(n: &str) -> bool {
     let s = n.trim_start_matches('第');
-    let digits = s.chars().take_while(|c| c.is_ascii_digit()).count();
+    let digits = s.bytes().take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 || digits > 2 {
         return false;
     }
-    let rest: String = s.chars().skip(digits).collect();
-    let rest = rest.trim_start();
+    let rest = s[digits..].trim_start();
     let Some(mark) = rest.chars().next() else {
         return false;
     };
@@ -318,14 +344,20 @@ fn is_category_label(n: &str) -> bool {
 }
 
 fn is_guideline_name(n: &str) -> bool {
-    let lower = n.to_lowercase();
-    lower.contains("-gl")
-        || lower.ends_with("gl")
-        || lower.contains("ガイドライン")
-        || lower.contains("guideline")
-        || lower.contains("iso")
-        || lower.contains("jis ")
-        || lower.contains("nist")
+    let has = |needle: &str| {
+        n.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    let bytes = n.as_bytes();
+    let ends_gl = bytes.len() >= 2 && bytes[bytes.len() - 2..].eq_ignore_ascii_case(b"gl");
+    ends_gl
+        || has("-gl")
+        || n.contains("ガイドライン")
+        || has("guideline")
+        || has("iso")
+        || has("jis ")
+        || has("nist")
 }
 
 /// How well a cell of a kind fits a role; `None` is a column with no role.
