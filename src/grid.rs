@@ -7,7 +7,9 @@
 //! covers.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+
+/// The widest merged region spread over its columns.
+const MAX_SPREAD: u32 = 64;
 
 /// A rectangle of merged cells; rows 1-based, columns 0-based, bounds inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,37 +69,34 @@ impl Sheet {
                 .map(|r| (Cow::Borrowed(r), Cow::Borrowed(r)))
                 .collect();
         }
-        let mut rows: BTreeMap<u32, (Cow<'_, Row>, Cow<'_, Row>)> = self
+        let mut rows: Vec<(Cow<'_, Row>, Cow<'_, Row>)> = self
             .rows
             .iter()
-            .map(|r| (r.number, (Cow::Borrowed(r), Cow::Borrowed(r))))
+            .map(|r| (Cow::Borrowed(r), Cow::Borrowed(r)))
             .collect();
-        // A merge claiming rows far below the content creates no rows there.
-        let last_real = self.rows.last().map(|r| r.number).unwrap_or(0);
+        // Spreading reaches only rows and columns that hold something: a
+        // merge claiming A1:XFD1048576 costs what the sheet really holds.
+        let width = self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0) as u32;
         for m in &self.merges {
             let anchor = match self.rows.binary_search_by_key(&m.first_row, |r| r.number) {
                 Ok(i) => self.rows[i].cell(m.first_col as usize),
                 Err(_) => continue,
             };
-            if anchor.is_empty() {
+            if anchor.is_empty() || m.first_col >= width {
                 continue;
             }
-            for n in m.first_row..=m.last_row.min(last_real) {
-                let entry = rows.entry(n).or_insert_with(|| {
-                    let empty = Row {
-                        number: n,
-                        cells: Vec::new(),
-                    };
-                    (Cow::Owned(empty.clone()), Cow::Owned(empty))
-                });
-                let last_col = m.last_col.min(m.first_col + 512);
+            let lo = self.rows.partition_point(|r| r.number < m.first_row);
+            let hi = self.rows.partition_point(|r| r.number <= m.last_row);
+            // a header label spans a few columns, never thousands
+            let last_col = m.last_col.min(width - 1).min(m.first_col + MAX_SPREAD);
+            for entry in &mut rows[lo..hi] {
                 for c in m.first_col..=last_col {
                     set_cell(&mut entry.0, c as usize, anchor);
                 }
                 set_cell(&mut entry.1, m.first_col as usize, anchor);
             }
         }
-        rows.into_values().collect()
+        rows
     }
 }
 
@@ -156,11 +155,11 @@ mod tests {
             hidden: false,
         };
         let spread = sheet.spread_rows();
+        // rows that hold nothing are not made up (row 4)
         let numbers: Vec<u32> = spread.iter().map(|(r, _)| r.number).collect();
-        assert_eq!(numbers, vec![2, 3, 4, 5]);
+        assert_eq!(numbers, vec![2, 3, 5]);
         assert_eq!(spread[1].1.cell(0), "1");
-        assert_eq!(spread[2].1.cell(0), "1");
-        assert_eq!(spread[3].1.cell(0), "");
+        assert_eq!(spread[2].1.cell(0), "");
     }
 
     #[test]

@@ -426,6 +426,9 @@ fn fit(kind: Kind, role: Option<Role>) -> f32 {
     }
 }
 
+/// The widest header the layout aligns against.
+const MAX_COLUMNS: usize = 256;
+
 const SKIP_CELL: f32 = -1.5;
 const SAME_COLUMN: f32 = 0.5;
 /// How much better a row's own alignment must be to leave its block's.
@@ -844,12 +847,16 @@ fn finish_block(
         .collect();
     name_answer_column(&mut block, &candidates, file, &mut out.diagnostics);
     let columns = &block.columns;
+    // Columns beyond MAX_COLUMNS are never a checklist's: their cells stay
+    // unplaced (and are reported as stray), and the alignment stays small.
     let width = candidates
         .iter()
         .map(|(_, v)| v.cells.len())
         .max()
         .unwrap_or(0)
-        .max(columns.len());
+        .max(columns.len())
+        .min(MAX_COLUMNS);
+    let columns = &columns[..columns.len().min(MAX_COLUMNS)];
     // Group cells, levels, guideline names and references repeat down a
     // block: each distinct text is typed once.
     let mut typed: std::collections::HashMap<&str, Kind> = std::collections::HashMap::new();
