@@ -29,11 +29,18 @@ impl<'a> Package<'a> {
         })
     }
 
-    /// An entry's bytes, at most `limit` of them.
+    /// An entry's bytes; `None` when it is missing or larger than `limit`
+    /// (as it says, or as it inflates: a zip bomb stops at the limit).
     pub fn read(&mut self, name: &str, limit: u64) -> Option<Vec<u8>> {
         let entry = self.zip.by_name(name).ok()?;
-        let mut out = Vec::with_capacity(entry.size().min(limit).min(1 << 26) as usize);
-        entry.take(limit).read_to_end(&mut out).ok()?;
+        if entry.size() > limit {
+            return None;
+        }
+        let mut out = Vec::with_capacity(entry.size().min(1 << 26) as usize);
+        entry.take(limit + 1).read_to_end(&mut out).ok()?;
+        if out.len() as u64 > limit {
+            return None;
+        }
         Some(out)
     }
 

@@ -67,7 +67,7 @@ pub fn edit(template: &[u8], writes: &Writes, extra: &ExtraSheet) -> Result<Vec<
             return fail(format!("no sheet {name:?} in the template"));
         };
         let xml = pkg
-            .read(&part.path, 1 << 31)
+            .read(&part.path, 512 << 20)
             .ok_or_else(|| Unsupported(format!("sheet part {} missing", part.path)))?;
         let (out, had_formula) = rewrite_sheet(&xml, rows, styles.as_mut())?;
         drop_calc_chain |= had_formula;

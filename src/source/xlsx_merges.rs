@@ -16,7 +16,8 @@ pub fn by_sheet(bytes: &[u8]) -> Option<HashMap<String, Vec<Dimensions>>> {
     let mut package = Package::open(bytes)?;
     let mut out = HashMap::new();
     for sheet in package.sheets()? {
-        let xml = package.read(&sheet.path, 1 << 31)?;
+        // larger sheets go to calamine's streaming merge reader
+        let xml = package.read(&sheet.path, 256 << 20)?;
         out.insert(sheet.name, scan(&xml));
     }
     Some(out)
