@@ -62,6 +62,8 @@ pub struct Placed {
     pub row: Option<u32>,
     pub similarity: Option<f64>,
     pub note: String,
+    /// The requirement text as the vendor's row has it.
+    pub their_measure: String,
 }
 
 /// A submission placed on a catalog.
@@ -166,6 +168,7 @@ pub fn ingest(
                 row: None,
                 similarity: None,
                 note: "not found in the submission".to_owned(),
+                their_measure: String::new(),
             });
             continue;
         };
@@ -245,6 +248,7 @@ pub fn ingest(
             row: Some(theirs.row),
             similarity: Some(first.similarity),
             note: notes.join("; "),
+            their_measure: theirs.measure.clone(),
         });
     }
     for j in extra_rows {
@@ -263,6 +267,7 @@ pub fn ingest(
             row: Some(theirs.row),
             similarity: None,
             note,
+            their_measure: theirs.measure.clone(),
         });
     }
     for (record, response) in submission.orphans.iter().zip(orphan_responses) {
@@ -297,5 +302,6 @@ fn orphan(record: &RawRecord, response: &Response) -> Placed {
         row: Some(record.row),
         similarity: None,
         note,
+        their_measure: text.to_owned(),
     }
 }

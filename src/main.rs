@@ -137,6 +137,7 @@ enum FormatArg {
     Jsonl,
     Xlsx,
     Md,
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -149,6 +150,7 @@ impl From<FormatArg> for Format {
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Xlsx => Format::Xlsx,
             FormatArg::Md => Format::Md,
+            FormatArg::Html => Format::Html,
         }
     }
 }
@@ -514,6 +516,10 @@ fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The terminal's width: `COLUMNS` when set, else what the terminal says.
 fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| w.0 as usize))
 }

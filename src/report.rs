@@ -55,6 +55,53 @@ pub struct Report {
     /// What changed, for people: shown (with inline differences) instead of
     /// the table on a terminal when there is any.
     pub details: Vec<Detail>,
+    /// Two columns (old, new) whose texts are shown with their character
+    /// differences marked.
+    pub inline: Vec<(&'static str, &'static str)>,
+    /// Items × submissions with the normalised answers (batch ingest).
+    pub matrix: Option<Matrix>,
+    /// Name of the detail sheet of an xlsx report.
+    pub detail_name: &'static str,
+}
+
+/// A reviewer's matrix: one row per catalog item, one column per file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    pub files: Vec<String>,
+    /// (id, requirement text, answer word per file)
+    pub rows: Vec<(String, String, Vec<String>)>,
+}
+
+impl Report {
+    /// Values of a column, by name.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| *c == name)
+    }
+
+    /// Per column of a row, the text split into marked segments where the
+    /// column is one of an inline pair whose texts differ.
+    pub fn marked(&self, row: &[Cell]) -> Vec<Option<Vec<crate::render::inline::Segment>>> {
+        let mut out = vec![None; row.len()];
+        for (a, b) in &self.inline {
+            let (Some(a), Some(b)) = (self.column(a), self.column(b)) else {
+                continue;
+            };
+            let (old, new) = (row[a].text(), row[b].text());
+            if old.is_empty() || new.is_empty() || old == new {
+                continue;
+            }
+            let (x, y) = crate::render::inline::segments(&old, &new);
+            out[a] = Some(x);
+            out[b] = Some(y);
+        }
+        out
+    }
+
+    /// The status of a row (the value of the status column), if any.
+    pub fn status_of(&self, row: &[Cell]) -> Option<String> {
+        let c = self.column(self.status_column?)?;
+        row.get(c).map(Cell::text)
+    }
 }
 
 /// One change told to a person: a heading and the old and new texts.
@@ -138,6 +185,9 @@ pub fn catalog(catalog: &Catalog) -> Report {
         rows: catalog.items.iter().map(item_row).collect(),
         status_column: None,
         details: Vec::new(),
+        inline: Vec::new(),
+        matrix: None,
+        detail_name: "Items",
     }
 }
 
@@ -169,7 +219,14 @@ pub fn diff(
     if diff.submissions {
         columns.extend(["old_answer", "new_answer"]);
     }
-    columns.extend(["reason", "note", "old_measure", "new_measure"]);
+    columns.extend([
+        "reason",
+        "note",
+        "old_measure",
+        "new_measure",
+        "old_check",
+        "new_check",
+    ]);
     let mut rows = Vec::with_capacity(diff.rows.len());
     let mut details = Vec::new();
     for r in &diff.rows {
@@ -195,6 +252,8 @@ pub fn diff(
         row.push(r.note.as_str().into());
         row.push(o.map(|i| i.measure.clone()).unwrap_or_default().into());
         row.push(n.map(|i| i.measure.clone()).unwrap_or_default().into());
+        row.push(o.map(|i| i.check.clone()).unwrap_or_default().into());
+        row.push(n.map(|i| i.check.clone()).unwrap_or_default().into());
         rows.push(row);
         if r.status != Status::Unchanged {
             let ids = match (o, n) {
@@ -264,6 +323,9 @@ pub fn diff(
         rows,
         status_column: Some("status"),
         details,
+        inline: vec![("old_measure", "new_measure"), ("old_check", "new_check")],
+        matrix: None,
+        detail_name: "Changes",
     }
 }
 
@@ -290,7 +352,7 @@ pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -
         columns.push("file");
     }
     columns.extend(INGEST_COLUMNS);
-    columns.push("measure");
+    columns.extend(["measure", "submitted_measure"]);
     let mut rows = Vec::new();
     let mut summary = Vec::new();
     for (file, result) in results {
@@ -314,6 +376,7 @@ pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -
                     .map(|i| catalog.items[i].measure.clone())
                     .unwrap_or_default()
                     .into(),
+                p.their_measure.as_str().into(),
             ]);
             rows.push(row);
         }
@@ -348,6 +411,35 @@ pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -
         rows,
         status_column: Some("status"),
         details,
+        inline: vec![("measure", "submitted_measure")],
+        matrix: several.then(|| matrix(catalog, results)),
+        detail_name: "Placed",
+    }
+}
+
+/// Items × files with the normalised answers.
+fn matrix(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -> Matrix {
+    let mut rows: Vec<(String, String, Vec<String>)> = catalog
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.id.clone(),
+                i.measure.clone(),
+                vec![String::new(); results.len()],
+            )
+        })
+        .collect();
+    for (f, (_, result)) in results.iter().enumerate() {
+        for p in &result.rows {
+            if let (Some(i), true) = (p.item, p.status != crate::ingest::Status::Missing) {
+                rows[i].2[f] = p.response.answer_word().to_owned();
+            }
+        }
+    }
+    Matrix {
+        files: results.iter().map(|(f, _)| f.clone()).collect(),
+        rows,
     }
 }
 
@@ -448,5 +540,8 @@ pub fn migrate(old: &Catalog, new: &Catalog, plan: &crate::migrate::Plan) -> Rep
         rows,
         status_column: Some("action"),
         details,
+        inline: Vec::new(),
+        matrix: None,
+        detail_name: "Actions",
     }
 }

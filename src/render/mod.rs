@@ -5,6 +5,8 @@
 //! renamed, so a failing run leaves an existing output untouched.
 
 mod delimited;
+mod html;
+pub mod inline;
 mod json;
 mod markdown;
 mod table;
@@ -27,6 +29,7 @@ pub enum Format {
     Jsonl,
     Xlsx,
     Md,
+    Html,
 }
 
 impl Format {
@@ -40,6 +43,7 @@ impl Format {
             "jsonl" | "ndjson" => Format::Jsonl,
             "xlsx" => Format::Xlsx,
             "md" | "markdown" => Format::Md,
+            "html" | "htm" => Format::Html,
             _ => return None,
         })
     }
@@ -72,6 +76,7 @@ pub fn render(report: &Report, format: Format, options: &Options) -> Result<Vec<
         Format::Json => json::write(report, false, &mut out),
         Format::Jsonl => json::write(report, true, &mut out),
         Format::Md => markdown::write(report, &mut out),
+        Format::Html => html::write(report, &mut out),
         Format::Table => table::write(report, options, &mut out),
         Format::Xlsx => return xlsx::write(report),
     }

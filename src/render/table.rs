@@ -64,14 +64,20 @@ pub fn write(report: &Report, options: &Options, out: &mut Vec<u8>) -> io::Resul
                 .collect()
         })
         .collect();
-    let n = report.columns.len();
-    // natural widths, then shrink the widest columns until the row fits
-    let mut widths: Vec<usize> = (0..n)
-        .map(|j| {
+    // Columns empty in every row are left out of a terminal view.
+    let shown: Vec<usize> = (0..report.columns.len())
+        .filter(|&j| texts.iter().any(|r| !r[j].is_empty()))
+        .collect();
+    let n = shown.len();
+    // natural widths (a header counts for at most 8), then shrink the widest
+    // columns until the row fits
+    let mut widths: Vec<usize> = shown
+        .iter()
+        .map(|&j| {
             texts
                 .iter()
                 .map(|r| width(&r[j]))
-                .chain(std::iter::once(width(report.columns[j])))
+                .chain(std::iter::once(width(report.columns[j]).min(8)))
                 .max()
                 .unwrap_or(0)
         })
@@ -87,18 +93,17 @@ pub fn write(report: &Report, options: &Options, out: &mut Vec<u8>) -> io::Resul
         }
         widths[k] = w - 1;
     }
-    let header: Vec<String> = report
-        .columns
+    let header: Vec<String> = shown
         .iter()
         .zip(&widths)
-        .map(|(c, &w)| pad(&fit(c, w), w))
+        .map(|(&j, &w)| pad(&fit(report.columns[j], w), w))
         .collect();
     writeln!(out, "{}", bold(header.join("  ").trim_end()))?;
     for row in &texts {
-        let line: Vec<String> = row
+        let line: Vec<String> = shown
             .iter()
             .zip(&widths)
-            .map(|(c, &w)| pad(&fit(c, w), w))
+            .map(|(&j, &w)| pad(&fit(&row[j], w), w))
             .collect();
         writeln!(out, "{}", line.join("  ").trim_end())?;
     }
@@ -149,45 +154,26 @@ fn write_details(report: &Report, options: &Options, out: &mut Vec<u8>) -> io::R
 }
 
 fn flat(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::inline::flat(s)
 }
 
 /// Old and new text with character-level differences marked.
 pub fn inline(old: &str, new: &str, color: bool) -> (String, String) {
-    let (old, new) = (flat(old), flat(new));
-    let diff = similar::TextDiff::from_chars(old.as_str(), new.as_str());
-    let (mut a, mut b) = (String::new(), String::new());
-    for op in diff.ops() {
-        for change in diff.iter_changes(op) {
-            let v = change.value();
-            match change.tag() {
-                similar::ChangeTag::Equal => {
-                    a.push_str(v);
-                    b.push_str(v);
-                }
-                similar::ChangeTag::Delete => a.push_str(&mark(v, true, color)),
-                similar::ChangeTag::Insert => b.push_str(&mark(v, false, color)),
-            }
-        }
-    }
-    (merge_marks(&a), merge_marks(&b))
-}
-
-fn mark(v: &str, deleted: bool, color: bool) -> String {
-    match (deleted, color) {
-        (true, true) => format!("\x1b[31;9m{v}\x1b[0m"),
-        (false, true) => format!("\x1b[32m{v}\x1b[0m"),
-        (true, false) => format!("[-{v}-]"),
-        (false, false) => format!("{{+{v}+}}"),
-    }
-}
-
-/// Adjacent marks of one kind read better as one: `[-a-][-b-]` → `[-ab-]`.
-fn merge_marks(s: &str) -> String {
-    s.replace("-][-", "")
-        .replace("+}{+", "")
-        .replace("\x1b[0m\x1b[31;9m", "")
-        .replace("\x1b[0m\x1b[32m", "")
+    use super::inline::Mark;
+    let paint = |segments: Vec<super::inline::Segment>| -> String {
+        segments
+            .into_iter()
+            .map(|s| match (s.mark, color) {
+                (Mark::Same, _) => s.text,
+                (Mark::Deleted, true) => format!("\x1b[31;9m{}\x1b[0m", s.text),
+                (Mark::Inserted, true) => format!("\x1b[32m{}\x1b[0m", s.text),
+                (Mark::Deleted, false) => format!("[-{}-]", s.text),
+                (Mark::Inserted, false) => format!("{{+{}+}}", s.text),
+            })
+            .collect()
+    };
+    let (a, b) = super::inline::segments(&flat(old), &flat(new));
+    (paint(a), paint(b))
 }
 
 #[cfg(test)]

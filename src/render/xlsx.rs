@@ -23,7 +23,29 @@ fn clip(text: &str) -> &str {
     &text[..end]
 }
 
+/// The fill of a row by its status (or action).
+fn status_fill(status: &str) -> Option<&'static str> {
+    match status {
+        "changed" | "altered" | "review" => Some("#FFEB9C"),
+        "added" | "new" | "extra" => Some("#C6EFCE"),
+        "removed" | "missing" | "dropped" => Some("#FFC7CE"),
+        "split" | "merged" | "duplicate" => Some("#E4DFEC"),
+        _ => None,
+    }
+}
+
+fn answer_fill(answer: &str) -> Option<&'static str> {
+    match answer {
+        "yes" => Some("#C6EFCE"),
+        "no" => Some("#FFC7CE"),
+        "partial" => Some("#FFEB9C"),
+        "other" => Some("#E4DFEC"),
+        _ => None,
+    }
+}
+
 fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    use super::inline::Mark;
     let mut book = Workbook::new();
     let fixed = ExcelDateTime::from_ymd(2000, 1, 1)?;
     book.set_properties(
@@ -32,57 +54,97 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             .set_title(&report.title)
             .set_author("checksheet"),
     );
+    let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
     let head = Format::new()
         .set_bold()
         .set_background_color("#DDEBF7")
-        .set_text_wrap();
-    let wrap = Format::new()
         .set_text_wrap()
-        .set_align(rust_xlsxwriter::FormatAlign::Top);
+        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let top = rust_xlsxwriter::FormatAlign::Top;
+    let cell = |fill: Option<&str>| {
+        let f = Format::new().set_text_wrap().set_align(top);
+        match fill {
+            Some(c) => f.set_background_color(c),
+            None => f,
+        }
+    };
+    let deleted = Format::new()
+        .set_font_color("#C00000")
+        .set_font_strikethrough();
+    let inserted = Format::new().set_font_color("#007A33").set_bold();
+    let plain = Format::new();
 
+    // Summary first: what was compared, then the counts.
     let summary = book.add_worksheet();
     summary.set_name("Summary")?;
-    summary.write_string_with_format(0, 0, clip(&report.title), &bold)?;
+    summary.write_string_with_format(0, 0, clip(&report.title), &title)?;
     let mut r = 2u32;
     for input in &report.inputs {
-        summary.write_string(r, 0, "input")?;
+        summary.write_string_with_format(r, 0, "input", &bold)?;
         summary.write_string(r, 1, clip(input))?;
         r += 1;
     }
     r += 1;
+    summary.write_string_with_format(r, 0, "what", &head)?;
+    summary.write_string_with_format(r, 1, "count", &head)?;
+    r += 1;
     for (k, v) in &report.summary {
-        summary.write_string(r, 0, clip(k))?;
+        let fill = status_fill(k).map(|c| Format::new().set_background_color(c));
+        match &fill {
+            Some(f) => summary.write_string_with_format(r, 0, clip(k), f)?,
+            None => summary.write_string(r, 0, clip(k))?,
+        };
         match v.parse::<f64>() {
             Ok(n) => summary.write_number(r, 1, n)?,
             Err(_) => summary.write_string(r, 1, clip(v))?,
         };
         r += 1;
     }
-    summary.set_column_width(0, 24)?;
-    summary.set_column_width(1, 60)?;
+    summary.set_column_width(0, 34)?;
+    summary.set_column_width(1, 90)?;
 
+    // The rows, coloured by status, with the differences of the inline
+    // columns as rich text.
     let sheet = book.add_worksheet();
-    sheet.set_name("Items")?;
+    sheet.set_name(report.detail_name)?;
     for (j, name) in report.columns.iter().enumerate() {
         sheet.write_string_with_format(0, j as u16, *name, &head)?;
     }
+    let mut formats: std::collections::HashMap<Option<&'static str>, Format> =
+        std::collections::HashMap::new();
     for (i, row) in report.rows.iter().enumerate() {
         let r = i as u32 + 1;
-        for (j, cell) in row.iter().enumerate() {
+        let fill = report.status_of(row).and_then(|s| status_fill(&s));
+        let format = formats.entry(fill).or_insert_with(|| cell(fill)).clone();
+        let marks = report.marked(row);
+        for (j, value) in row.iter().enumerate() {
             let c = j as u16;
-            match cell {
-                Cell::Number(n) => {
-                    sheet.write_number(r, c, *n as f64)?;
-                }
-                Cell::Float(f) => {
-                    sheet.write_number(r, c, *f)?;
-                }
-                Cell::Text(t) if !t.is_empty() => {
-                    sheet.write_string_with_format(r, c, clip(t), &wrap)?;
-                }
-                _ => {}
+            let rich = marks[j].as_ref();
+            if let Some(segs) = rich.filter(|s| s.len() > 1) {
+                let fragments: Vec<(&Format, &str)> = segs
+                    .iter()
+                    .filter(|s| !s.text.is_empty())
+                    .map(|s| {
+                        let f = match s.mark {
+                            Mark::Same => &plain,
+                            Mark::Deleted => &deleted,
+                            Mark::Inserted => &inserted,
+                        };
+                        (f, clip(&s.text))
+                    })
+                    .collect();
+                sheet.write_rich_string_with_format(r, c, &fragments, &format)?;
+                continue;
             }
+            match value {
+                Cell::Number(n) => sheet.write_number_with_format(r, c, *n as f64, &format)?,
+                Cell::Float(f) => sheet.write_number_with_format(r, c, *f, &format)?,
+                Cell::Text(t) if !t.is_empty() => {
+                    sheet.write_string_with_format(r, c, clip(t), &format)?
+                }
+                _ => sheet.write_blank(r, c, &format)?,
+            };
         }
     }
     for (j, name) in report.columns.iter().enumerate() {
@@ -104,6 +166,51 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
             report.rows.len() as u32,
             report.columns.len() as u16 - 1,
         )?;
+    }
+
+    // Batch ingest: items × submissions, answers coloured.
+    if let Some(matrix) = &report.matrix {
+        let sheet = book.add_worksheet();
+        sheet.set_name("Matrix")?;
+        sheet.write_string_with_format(0, 0, "id", &head)?;
+        sheet.write_string_with_format(0, 1, "measure", &head)?;
+        for (f, file) in matrix.files.iter().enumerate() {
+            let name = std::path::Path::new(file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.clone());
+            sheet.write_string_with_format(0, f as u16 + 2, clip(&name), &head)?;
+        }
+        let mut answer_formats: std::collections::HashMap<Option<&'static str>, Format> =
+            std::collections::HashMap::new();
+        for (i, (id, measure, answers)) in matrix.rows.iter().enumerate() {
+            let r = i as u32 + 1;
+            sheet.write_string(r, 0, clip(id))?;
+            sheet.write_string_with_format(r, 1, clip(measure), &cell(None))?;
+            for (f, a) in answers.iter().enumerate() {
+                let fill = answer_fill(a);
+                let format = answer_formats
+                    .entry(fill)
+                    .or_insert_with(|| cell(fill))
+                    .clone();
+                if a.is_empty() {
+                    sheet.write_blank(r, f as u16 + 2, &format)?;
+                } else {
+                    sheet.write_string_with_format(r, f as u16 + 2, a, &format)?;
+                }
+            }
+        }
+        sheet.set_column_width(0, 12)?;
+        sheet.set_column_width(1, 60)?;
+        sheet.set_freeze_panes(1, 2)?;
+        if !matrix.rows.is_empty() {
+            sheet.autofilter(
+                0,
+                0,
+                matrix.rows.len() as u32,
+                matrix.files.len() as u16 + 1,
+            )?;
+        }
     }
     book.save_to_buffer()
 }
