@@ -102,7 +102,9 @@ fn build(report: &Report) -> Result<Vec<u8>, XlsxError> {
         r += 1;
     }
     summary.set_column_width(0, 34)?;
-    summary.set_column_width(1, 90)?;
+    summary.set_column_width(1, 60)?;
+    summary.set_landscape();
+    summary.set_print_fit_to_pages(1, 0);
 
     // The rows, coloured by status, with the differences of the inline
     // columns as rich text.
