@@ -39,7 +39,19 @@ pub(super) fn read_zip(path: &Path, bytes: Vec<u8>) -> Result<Book> {
                 ErrorKind::NotSpreadsheet("an OpenDocument file that is not a spreadsheet".into()),
             ));
         }
-        let mut spans = super::ods_spans::regions(&bytes);
+        let scan = super::ods_spans::scan(&bytes);
+        // calamine expands repeated cells into a dense rectangle: refuse one
+        // that the content claims but memory cannot hold
+        if scan.cells > MAX_CELLS as u64 || scan.area > MAX_DENSE_CELLS as u64 {
+            return Err(Error::at(
+                path,
+                ErrorKind::Limit(format!(
+                    "the spreadsheet claims {} filled cells over {} cells of area (repeated cells counted); refusing to expand it",
+                    scan.cells, scan.area
+                )),
+            ));
+        }
+        let mut spans = scan.regions;
         let book = Ods::new(Cursor::new(bytes)).map_err(|e| ods_error(path, None, e))?;
         let mut out = read_ranges(path, book, Format::Ods, ods_error)?;
         for sheet in &mut out.sheets {

@@ -59,7 +59,7 @@ pub struct Book {
 
 /// Upper bound on the cells one file may hold, so a hostile file ends in a
 /// clear error instead of exhausting memory.
-pub const MAX_CELLS: usize = 50_000_000;
+pub const MAX_CELLS: usize = 20_000_000;
 
 /// Read every sheet of a spreadsheet or text table.
 ///

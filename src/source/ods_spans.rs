@@ -13,9 +13,21 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::grid::Region;
 
-/// Merged regions per sheet name; empty when the package cannot be read (the
-/// cells themselves were read by calamine already).
-pub fn regions(bytes: &[u8]) -> HashMap<String, Vec<Region>> {
+/// What a look at `content.xml` tells before calamine reads it.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Merged regions per sheet name.
+    pub regions: HashMap<String, Vec<Region>>,
+    /// Cells holding something, repeats counted.
+    pub cells: u64,
+    /// The largest rectangle from A1 to the last cell holding something, of
+    /// any sheet: what calamine will allocate for it.
+    pub area: u64,
+}
+
+/// Scan an ods package; an empty scan when the package cannot be read (the
+/// cells are then read, or refused, by calamine).
+pub fn scan(bytes: &[u8]) -> Scan {
     read(bytes).unwrap_or_default()
 }
 
@@ -33,7 +45,7 @@ fn count(e: &BytesStart<'_>, name: &str) -> u64 {
         .max(1)
 }
 
-fn read(bytes: &[u8]) -> Option<HashMap<String, Vec<Region>>> {
+fn read(bytes: &[u8]) -> Option<Scan> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let entry = archive.by_name("content.xml").ok()?;
     // content.xml of a real workbook is small next to our limits; a bomb is cut.
@@ -43,6 +55,9 @@ fn read(bytes: &[u8]) -> Option<HashMap<String, Vec<Region>>> {
     let mut sheet: Option<String> = None;
     let (mut row, mut col) = (0u64, 0u64);
     let mut row_repeat = 1u64;
+    let (mut cells, mut area) = (0u64, 0u64);
+    let (mut row_cells, mut last_col) = (0u64, 0u64);
+    let (mut sheet_rows, mut sheet_cols) = (0u64, 0u64);
     loop {
         let event = xml.read_event_into(&mut buf).ok()?;
         let (e, empty) = match &event {
@@ -50,8 +65,18 @@ fn read(bytes: &[u8]) -> Option<HashMap<String, Vec<Region>>> {
             Event::Empty(e) => (Some(e.clone()), true),
             Event::End(e) => {
                 match e.name().as_ref() {
-                    "table:table-row" => row += row_repeat,
-                    "table:table" => sheet = None,
+                    "table:table-row" => {
+                        if row_cells > 0 {
+                            cells = cells.saturating_add(row_cells.saturating_mul(row_repeat));
+                            sheet_rows = row.saturating_add(row_repeat);
+                            sheet_cols = sheet_cols.max(last_col);
+                        }
+                        row = row.saturating_add(row_repeat);
+                    }
+                    "table:table" => {
+                        area = area.max(sheet_rows.saturating_mul(sheet_cols));
+                        sheet = None;
+                    }
                     _ => {}
                 }
                 (None, false)
@@ -64,12 +89,14 @@ fn read(bytes: &[u8]) -> Option<HashMap<String, Vec<Region>>> {
                 "table:table" => {
                     sheet = attr(&e, "table:name");
                     row = 0;
+                    (sheet_rows, sheet_cols) = (0, 0);
                 }
                 "table:table-row" => {
                     col = 0;
+                    (row_cells, last_col) = (0, 0);
                     row_repeat = count(&e, "table:number-rows-repeated");
                     if empty {
-                        row += row_repeat;
+                        row = row.saturating_add(row_repeat);
                     }
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
@@ -85,12 +112,23 @@ fn read(bytes: &[u8]) -> Option<HashMap<String, Vec<Region>>> {
                             });
                         }
                     }
-                    col += count(&e, "table:number-columns-repeated");
+                    let repeat = count(&e, "table:number-columns-repeated");
+                    // a cell holds something when it has a value type or text
+                    let filled = !empty || attr(&e, "office:value-type").is_some();
+                    if filled && e.name().as_ref() == "table:table-cell" {
+                        row_cells = row_cells.saturating_add(repeat);
+                        last_col = col.saturating_add(repeat);
+                    }
+                    col = col.saturating_add(repeat);
                 }
                 _ => {}
             }
         }
         buf.clear();
     }
-    Some(out)
+    Some(Scan {
+        regions: out,
+        cells,
+        area,
+    })
 }
