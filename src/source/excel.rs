@@ -22,7 +22,38 @@ const MAX_COLUMNS: u32 = 16_384;
 /// Dense cells (row widths added up) one file may expand to.
 const MAX_DENSE_CELLS: usize = 40_000_000;
 
+/// The largest part a workbook package may inflate to, and all parts together.
+const MAX_PART: u64 = 1 << 30;
+const MAX_PACKAGE: u64 = 2 << 30;
+
+/// A zip bomb (a part, or the whole package, inflating past the limits) as
+/// the package declares it; `None` when it looks sane or is no zip at all
+/// (the readers then say what is wrong).
+fn bomb(bytes: &[u8], max_part: u64, max_package: u64) -> Option<String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let (name, size) = {
+            let meta = zip.by_index_raw(i).ok()?;
+            (meta.name().ok()?.to_string(), meta.size())
+        };
+        total = total.saturating_add(size);
+        if size > max_part {
+            return Some(format!("its part {name} inflates to {size} bytes"));
+        }
+    }
+    (total > max_package).then(|| format!("it inflates to {total} bytes"))
+}
+
 pub(super) fn read_zip(path: &Path, bytes: Vec<u8>) -> Result<Book> {
+    if let Some(why) = bomb(&bytes, MAX_PART, MAX_PACKAGE) {
+        return Err(Error::at(
+            path,
+            ErrorKind::Limit(format!(
+                "refusing a package that would not fit in memory: {why}"
+            )),
+        ));
+    }
     let tail_start = bytes.len().saturating_sub(1 << 20);
     let names = |needle: &[u8]| contains(&bytes[tail_start..], needle) || contains(&bytes, needle);
     if names(b"xl/workbook.bin") {
@@ -450,4 +481,26 @@ fn find_end_of_central_directory(bytes: &[u8]) -> Option<usize> {
         .windows(4)
         .rposition(|w| w == b"PK\x05\x06")
         .map(|p| p + start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_part_inflating_past_the_limit_is_a_bomb() {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file(
+            "xl/sharedStrings.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zip.write_all(&vec![b' '; 5000]).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bomb(&bytes, 4096, 1 << 20).is_some_and(|w| w.contains("sharedStrings")));
+        assert!(bomb(&bytes, 1 << 20, 4096).is_some());
+        assert!(bomb(&bytes, 1 << 20, 1 << 20).is_none());
+        assert!(bomb(b"not a zip", 1, 1).is_none());
+    }
 }
