@@ -134,6 +134,17 @@ pub(super) fn read_compound(path: &Path, bytes: Vec<u8>) -> Result<Book> {
             ),
         ));
     }
+    // calamine makes a dense range of every sheet as it opens the file
+    if let Some(area) = super::xls_scan::largest_area(&bytes) {
+        if area > MAX_DENSE_CELLS as u64 {
+            return Err(Error::at(
+                path,
+                ErrorKind::Limit(format!(
+                    "a sheet spans {area} cells from its first to its last cell; refusing to expand it"
+                )),
+            ));
+        }
+    }
     let book = Xls::new(Cursor::new(bytes)).map_err(|e| xls_error(path, None, e))?;
     let mut book_out = read_ranges(path, book, Format::Xls, xls_error)?;
     book_out.format = Format::Xls;

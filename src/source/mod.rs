@@ -9,6 +9,7 @@ mod delimited;
 mod excel;
 pub mod mapping;
 mod ods_spans;
+mod xls_scan;
 mod xlsx_merges;
 
 use std::path::Path;
