@@ -382,62 +382,16 @@ fn migrate(
     let old_responses = responses(&old, &vocabulary);
     let orphans = checksheet::submission::of_records(&old.orphans, &vocabulary);
     let plan = migrate::plan(&old, &old_responses, &orphans, &new, &mapping);
-    let widths = book
-        .sheets
-        .iter()
-        .map(|s| {
-            (
-                s.name.clone(),
-                s.rows
-                    .iter()
-                    .map(|r| r.cells.len() as u32)
-                    .max()
-                    .unwrap_or(0),
-            )
-        })
-        .collect();
-    let placement = migrate::placement(&new, &widths);
-    let unnamed = template_path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "Checklist".to_owned());
-    let writes = migrate::writes(&plan, &new, &placement, &unnamed);
     let rep = report::migrate(&old, &new, &plan);
-    let extra = template::ExtraSheet {
-        name: "移行結果".to_owned(),
-        rows: std::iter::once(rep.columns.iter().map(|c| c.to_string()).collect())
-            .chain(
-                rep.rows
-                    .iter()
-                    .map(|r| r.iter().map(|c| c.text()).collect()),
-            )
-            .collect(),
-        widths: vec![
-            10.0, 8.0, 10.0, 8.0, 9.0, 8.0, 24.0, 24.0, 10.0, 40.0, 12.0, 14.0, 14.0, 60.0,
-        ],
-    };
-    let edited = match book.format {
-        checksheet::source::Format::Xlsx => {
-            template::edit(&bytes, &writes, &extra).map_err(|e| e.0)
-        }
-        other => Err(format!(
-            "a {} template cannot be edited in place",
-            other.name()
-        )),
-    };
-    let workbook = match edited {
-        Ok(bytes) => bytes,
-        Err(why) => {
-            if !output.quiet {
-                eprintln!(
-                    "note: {}: {why}; {} is a clean xlsx of its contents with the answers written in",
-                    template_path.display(),
-                    workbook_path.display()
-                );
-            }
-            checksheet::render::xlsx::clean_workbook(&book, &unnamed, &writes, &extra)?
-        }
-    };
+    let (workbook, fallback) =
+        template::migrated_workbook(template_path, &bytes, &book, &new, &plan, &rep)?;
+    if let (Some(why), false) = (fallback, output.quiet) {
+        eprintln!(
+            "note: {}: {why}; {} is a clean xlsx of its contents with the answers written in",
+            template_path.display(),
+            workbook_path.display()
+        );
+    }
     render::write_atomically(workbook_path, &workbook)?;
     if !output.quiet {
         let summary: Vec<String> = rep

@@ -752,6 +752,71 @@ fn extra_sheet_xml(sheet: &ExtraSheet) -> Vec<u8> {
     xml.into_bytes()
 }
 
+/// The migrated workbook: the template edited in place when it is an xlsx
+/// package, else (or when the package is unusual) a clean xlsx of its
+/// contents; the second value says why there was no in-place edit.
+///
+/// # Errors
+/// Only writing the clean workbook can fail (an xlsx writer limit).
+pub fn migrated_workbook(
+    template_path: &std::path::Path,
+    bytes: &[u8],
+    book: &crate::source::Book,
+    template: &crate::catalog::Catalog,
+    plan: &crate::migrate::Plan,
+    report: &crate::report::Report,
+) -> crate::error::Result<(Vec<u8>, Option<String>)> {
+    use crate::migrate;
+    let widths = book
+        .sheets
+        .iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.rows
+                    .iter()
+                    .map(|r| r.cells.len() as u32)
+                    .max()
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    let placement = migrate::placement(template, &widths);
+    let unnamed = template_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Checklist".to_owned());
+    let writes = migrate::writes(plan, template, &placement, &unnamed);
+    let extra = ExtraSheet {
+        name: "移行結果".to_owned(),
+        rows: std::iter::once(report.columns.iter().map(|c| c.to_string()).collect())
+            .chain(
+                report
+                    .rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.text()).collect()),
+            )
+            .collect(),
+        widths: vec![
+            10.0, 8.0, 10.0, 8.0, 9.0, 8.0, 24.0, 24.0, 10.0, 40.0, 12.0, 14.0, 14.0, 60.0,
+        ],
+    };
+    let edited = match book.format {
+        crate::source::Format::Xlsx => edit(bytes, &writes, &extra).map_err(|e| e.0),
+        other => Err(format!(
+            "a {} template cannot be edited in place",
+            other.name()
+        )),
+    };
+    match edited {
+        Ok(out) => Ok((out, None)),
+        Err(why) => Ok((
+            super::xlsx::clean_workbook(book, &unnamed, &writes, &extra)?,
+            Some(why),
+        )),
+    }
+}
+
 /// Read every entry of a zip into memory (for tests comparing packages).
 pub fn entries(bytes: &[u8]) -> Option<BTreeMap<String, Vec<u8>>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
