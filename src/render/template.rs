@@ -283,18 +283,15 @@ fn rewrite_sheet(
                 writer
                     .write_event(Event::Start(BytesStart::new(name.clone())))
                     .map_err(|e| Unsupported(e.to_string()))?;
-                while let Some(r) = pending.pop() {
-                    write_row(
-                        &mut writer,
-                        &prefix,
-                        r,
-                        None,
-                        Vec::new(),
-                        &rows[&r],
-                        styles.as_deref_mut(),
-                        &mut formula_overwritten,
-                    )?;
-                }
+                flush_rows(
+                    &mut writer,
+                    &prefix,
+                    &mut pending,
+                    u32::MAX,
+                    rows,
+                    styles.as_deref_mut(),
+                    &mut formula_overwritten,
+                )?;
                 writer
                     .write_event(Event::End(BytesEnd::new(name)))
                     .map_err(|e| Unsupported(e.to_string()))?;
@@ -306,18 +303,15 @@ fn rewrite_sheet(
                     .map_err(|e| Unsupported(e.to_string()))?;
             }
             Event::End(e) if e.local_name().as_ref() == "sheetData" => {
-                while let Some(r) = pending.pop() {
-                    write_row(
-                        &mut writer,
-                        &prefix,
-                        r,
-                        None,
-                        Vec::new(),
-                        &rows[&r],
-                        styles.as_deref_mut(),
-                        &mut formula_overwritten,
-                    )?;
-                }
+                flush_rows(
+                    &mut writer,
+                    &prefix,
+                    &mut pending,
+                    u32::MAX,
+                    rows,
+                    styles.as_deref_mut(),
+                    &mut formula_overwritten,
+                )?;
                 writer
                     .write_event(event.clone())
                     .map_err(|e| Unsupported(e.to_string()))?;
@@ -328,19 +322,15 @@ fn rewrite_sheet(
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(last_row + 1);
                 last_row = number;
-                while pending.last().is_some_and(|&r| r < number) {
-                    let r = pending.pop().unwrap_or_default();
-                    write_row(
-                        &mut writer,
-                        &prefix,
-                        r,
-                        None,
-                        Vec::new(),
-                        &rows[&r],
-                        styles.as_deref_mut(),
-                        &mut formula_overwritten,
-                    )?;
-                }
+                flush_rows(
+                    &mut writer,
+                    &prefix,
+                    &mut pending,
+                    number,
+                    rows,
+                    styles.as_deref_mut(),
+                    &mut formula_overwritten,
+                )?;
                 let cells = if matches!(event, Event::Start(_)) {
                     read_cells(&mut reader)?
                 } else {
@@ -394,6 +384,33 @@ fn rewrite_sheet(
         buf.clear();
     }
     Ok((writer.into_inner(), formula_overwritten))
+}
+
+/// Write the rows that have writes but no element in the sheet, up to (not
+/// including) row `before`, in order.
+fn flush_rows(
+    writer: &mut quick_xml::Writer<Vec<u8>>,
+    prefix: &str,
+    pending: &mut Vec<u32>,
+    before: u32,
+    rows: &BTreeMap<u32, BTreeMap<u32, CellWrite>>,
+    mut styles: Option<&mut StyleBook>,
+    formula_overwritten: &mut bool,
+) -> Result<(), Unsupported> {
+    while let Some(&r) = pending.last().filter(|&&r| r < before) {
+        pending.pop();
+        write_row(
+            writer,
+            prefix,
+            r,
+            None,
+            Vec::new(),
+            &rows[&r],
+            styles.as_deref_mut(),
+            formula_overwritten,
+        )?;
+    }
+    Ok(())
 }
 
 /// The cells of a row up to its end tag.
