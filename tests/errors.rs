@@ -43,75 +43,6 @@ fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-/// A zip archive of `files`, stored without compression.
-fn stored_zip(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut central = Vec::new();
-    for (name, data) in files {
-        let offset = out.len() as u32;
-        let crc = crc32(data);
-        let size = data.len() as u32;
-        let name_len = name.len() as u16;
-        // local file header: version 2.0, no flags, stored, 1980-01-01 00:00
-        out.extend_from_slice(b"PK\x03\x04");
-        for v in [20u16, 0, 0, 0, 0x21] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [crc, size, size] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [name_len, 0] {
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(data);
-        // its central directory entry
-        central.extend_from_slice(b"PK\x01\x02");
-        for v in [20u16, 20, 0, 0, 0, 0x21] {
-            central.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [crc, size, size] {
-            central.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [name_len, 0, 0, 0, 0] {
-            central.extend_from_slice(&v.to_le_bytes());
-        }
-        for v in [0u32, offset] {
-            central.extend_from_slice(&v.to_le_bytes());
-        }
-        central.extend_from_slice(name.as_bytes());
-    }
-    let central_offset = out.len() as u32;
-    let central_size = central.len() as u32;
-    out.extend_from_slice(&central);
-    out.extend_from_slice(b"PK\x05\x06");
-    let count = files.len() as u16;
-    for v in [0u16, 0, count, count] {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-    for v in [central_size, central_offset] {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
-}
-
-/// CRC-32 (IEEE), bit by bit: small inputs only.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// Write an xlsx with one sheet per `(name, rows)`, every cell as text.
 fn write_xlsx(path: &Path, sheets: &[(&str, &[&[&str]])]) {
     let mut book = rust_xlsxwriter::Workbook::new();
@@ -205,7 +136,7 @@ fn png_image() {
 #[test]
 fn zip_of_an_unrelated_text_file() {
     let dir = tempfile::tempdir().unwrap();
-    let zip = stored_zip(&[("notes.txt", "買い物リスト\nりんご\nみかん\n".as_bytes())]);
+    let zip = common::zip_bytes(&[("notes.txt", "買い物リスト\nりんご\nみかん\n".as_bytes())]);
     let path = write(dir.path(), "archive.zip", &zip);
     assert_catalog_error(&path, "not a spreadsheet");
 }
@@ -215,7 +146,7 @@ fn word_document_under_an_xlsx_name() {
     let dir = tempfile::tempdir().unwrap();
     let content_types = br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
     let document = br#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>hello</w:t></w:r></w:p></w:body></w:document>"#;
-    let zip = stored_zip(&[
+    let zip = common::zip_bytes(&[
         ("[Content_Types].xml", content_types),
         ("word/document.xml", document),
     ]);

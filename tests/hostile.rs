@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn run_env(args: &[&std::ffi::OsStr], threads: &str) -> std::process::Output {
@@ -28,24 +27,21 @@ fn assert_clean_error(out: &std::process::Output, file: &Path, phrase: &str) {
     assert!(stderr.contains(phrase), "says {phrase:?}: {stderr}");
 }
 
-/// An ods package with the given content.xml body rows.
+/// An ods package with the given table rows.
 fn ods(path: &Path, table: &str) {
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    let deflated = zip::write::SimpleFileOptions::default();
-    zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-        .unwrap();
-    zip.start_file("content.xml", deflated).unwrap();
-    write!(
-        zip,
+    let content = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">{table}</table:table></office:spreadsheet></office:body></office:document-content>"#
-    )
-    .unwrap();
-    zip.start_file("META-INF/manifest.xml", deflated).unwrap();
-    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
-    zip.finish().unwrap();
+    );
+    let manifest = br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let entries: [(&str, &[u8]); 3] = [
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("content.xml", content.as_bytes()),
+        ("META-INF/manifest.xml", manifest),
+    ];
+    std::fs::write(path, common::zip_bytes(&entries)).unwrap();
 }
 
 #[test]
@@ -105,26 +101,13 @@ fn nul_bytes_odd_xml_and_a_catalog_that_is_no_catalog_are_clean_errors() {
 
     // an xlsx whose sheet is deeply nested unknown XML
     let odd = dir.path().join("odd.xlsx");
-    let mut book = rust_xlsxwriter::Workbook::new();
-    book.add_worksheet().write_string(0, 0, "x").unwrap();
-    book.save(&odd).unwrap();
-    let bytes = std::fs::read(&odd).unwrap();
-    let entries = checksheet::render::template::entries(&bytes).unwrap();
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(&odd).unwrap());
-    for (name, data) in entries {
-        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let deep = format!("{}{}", "<x>".repeat(20_000), "</x>".repeat(20_000));
-            let text = String::from_utf8(data)
-                .unwrap()
-                .replace("<sheetData>", &format!("<sheetData>{deep}"));
-            zip.write_all(text.as_bytes()).unwrap();
-        } else {
-            zip.write_all(&data).unwrap();
-        }
-    }
-    zip.finish().unwrap();
+    let deep = format!("{}{}", "<x>".repeat(20_000), "</x>".repeat(20_000));
+    common::xlsx_with_sheet(
+        &odd,
+        &format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{deep}<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#
+        ),
+    );
     let out = common::run(["catalog".as_ref(), odd.as_os_str()]);
     assert!(
         matches!(out.status.code(), Some(2)),

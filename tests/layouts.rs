@@ -488,45 +488,13 @@ fn an_unlabeled_column_of_answer_marks_is_the_answer_column_but_a_labeled_one_is
     assert_eq!(answers, ["yes", "no", ""]);
 }
 
-/// An xlsx package written by hand: one sheet with the given XML.
-fn package_with_sheet(path: &Path, sheet_xml: &str) {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let options = zip::write::SimpleFileOptions::default();
-    let parts = [
-        (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
-        ),
-        (
-            "_rels/.rels",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-        ),
-        (
-            "xl/workbook.xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-        ),
-    ];
-    for (name, text) in parts {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
-    zip.write_all(sheet_xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-}
-
 // A sheet claiming A1:XFD1048576, with a merge over all of it, once took
 // 21 GB and a minute: spreading and aligning now cost what the sheet holds.
 #[test]
 fn a_sheet_claiming_the_whole_grid_costs_only_its_cells() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.xlsx");
-    package_with_sheet(
+    common::xlsx_with_sheet(
         &path,
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>項番</t></is></c><c r="B1" t="inlineStr"><is><t>対策項目</t></is></c><c r="C1" t="inlineStr"><is><t>確認項目</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>1-1</t></is></c><c r="B2" t="inlineStr"><is><t>方針を定めること。</t></is></c><c r="C2" t="inlineStr"><is><t>定めているか</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells></worksheet>"#,
     );
