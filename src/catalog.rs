@@ -118,14 +118,43 @@ pub struct CatalogOptions {
     pub sheet: Option<String>,
 }
 
+/// Receives a checklist's items as they are read, in list order.
+pub trait Sink {
+    /// The next item, with the record it was read from.
+    ///
+    /// # Errors
+    /// Whatever the sink fails at (writing its output).
+    fn item(&mut self, item: Item, record: RawRecord) -> Result<()>;
+    /// A row that is no item but carries a response.
+    ///
+    /// # Errors
+    /// As [`Sink::item`].
+    fn orphan(&mut self, record: RawRecord) -> Result<()>;
+    /// A note or warning about the input, as soon as it is known.
+    ///
+    /// # Errors
+    /// As [`Sink::item`].
+    fn diagnostic(&mut self, diagnostic: Diagnostic) -> Result<()>;
+}
+
+/// What is known of a checklist once it has been read through.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    /// The headers found (one per block).
+    pub blocks: Vec<crate::layout::Block>,
+    pub items: usize,
+    pub warnings: usize,
+}
+
 /// Read a checklist file into its catalog.
 ///
 /// # Errors
 /// Everything [`source::open`] returns, `NoSuchSheet` when `--sheet` names no
 /// sheet, and `NoHeader` when no sheet holds a checklist header.
 pub fn read(path: &Path, options: &CatalogOptions) -> Result<Catalog> {
-    let book = source::open(path, &options.read)?;
-    from_book(path, &book, options)
+    let mut collected = Collected::default();
+    let outline = stream(path, options, &mut collected)?;
+    Ok(collected.into_catalog(path, outline))
 }
 
 /// Build the catalog of a file already read.
@@ -133,75 +162,119 @@ pub fn read(path: &Path, options: &CatalogOptions) -> Result<Catalog> {
 /// # Errors
 /// As [`read`], without the reading errors.
 pub fn from_book(path: &Path, book: &Book, options: &CatalogOptions) -> Result<Catalog> {
-    if let Some(only) = &options.sheet {
-        let by_position = only
-            .parse::<usize>()
-            .is_ok_and(|n| n >= 1 && n <= book.sheets.len());
-        if !by_position && !book.sheets.iter().any(|s| s.name.as_deref() == Some(only)) {
-            let names: Vec<String> = book.sheets.iter().filter_map(|s| s.name.clone()).collect();
-            return Err(Error::at(
-                path,
-                ErrorKind::NoSuchSheet(only.clone(), names.join(", ")),
-            ));
+    let mut collected = Collected::default();
+    let mut pipeline = Pipeline::new(path, options, &mut collected);
+    book.visit(&mut pipeline)?;
+    let outline = pipeline.finish()?;
+    Ok(collected.into_catalog(path, outline))
+}
+
+/// Read a checklist and hand its items to `sink` as they are read: the
+/// reading half of the pipeline (read → layout → records → items) as one
+/// stream, holding a window of rows, never the whole sheet. Items come in
+/// list order; diagnostics as soon as they are known.
+///
+/// # Errors
+/// As [`read`], and whatever the sink returns.
+pub fn stream(path: &Path, options: &CatalogOptions, sink: &mut dyn Sink) -> Result<Outline> {
+    let mut pipeline = Pipeline::new(path, options, sink);
+    source::visit(path, &options.read, &mut pipeline)?;
+    pipeline.finish()
+}
+
+/// The stages between reader and sink: layout, numbering, items.
+struct Pipeline<'a> {
+    path: &'a Path,
+    only: Option<&'a str>,
+    sink: &'a mut dyn Sink,
+    detector: layout::Detector,
+    numberer: record::Numberer,
+    blocks: Vec<crate::layout::Block>,
+    /// The sheets of the file, named in errors.
+    sheets: Vec<Option<String>>,
+    /// The category of the item above, within its block.
+    last_category: Option<(usize, String)>,
+    items: usize,
+    warnings: usize,
+}
+
+impl<'a> Pipeline<'a> {
+    fn new(path: &'a Path, options: &'a CatalogOptions, sink: &'a mut dyn Sink) -> Self {
+        Pipeline {
+            path,
+            only: options.sheet.as_deref(),
+            sink,
+            detector: layout::Detector::new(path, options.sheet.as_deref()),
+            numberer: record::Numberer::new(path),
+            blocks: Vec::new(),
+            sheets: Vec::new(),
+            last_category: None,
+            items: 0,
+            warnings: 0,
         }
     }
-    if book
-        .sheets
-        .iter()
-        .all(|s| s.rows.iter().all(|r| r.is_blank()))
-    {
-        return Err(Error::at(path, ErrorKind::Empty));
+
+    fn diagnostic(&mut self, d: Diagnostic) -> Result<()> {
+        if d.is_warning() {
+            self.warnings += 1;
+        }
+        self.sink.diagnostic(d)
     }
-    let layout = layout::detect(path, &book.sheets, options.sheet.as_deref());
-    if layout.blocks.is_empty() {
-        let examined = match (&options.sheet, book.sheets.len()) {
-            (Some(only), _) => format!("sheet {only:?}"),
-            (None, 1) if book.sheets[0].name.is_none() => "the file".to_owned(),
-            _ => {
-                let names: Vec<String> = book
-                    .sheets
-                    .iter()
-                    .filter_map(|s| s.name.as_ref().map(|n| format!("{n:?}")))
-                    .collect();
-                format!("sheets {}", names.join(", "))
+
+    /// Pass on what the layout and numbering stages have found.
+    fn pump(&mut self) -> Result<()> {
+        let events: Vec<layout::Event> = self.detector.drain().collect();
+        for event in events {
+            match event {
+                layout::Event::Block(index, block) => {
+                    self.numberer.block(index, &block);
+                    self.blocks.push(block);
+                }
+                layout::Event::Record(r) => self.numberer.push(r),
+                layout::Event::Orphan(r) => self.sink.orphan(r)?,
+                layout::Event::Diagnostic(d) => self.diagnostic(d)?,
             }
-        };
-        return Err(Error::at(path, ErrorKind::NoHeader(examined)));
+            self.numbered()?;
+        }
+        Ok(())
     }
-    let mut diagnostics: Vec<Diagnostic> = book
-        .notes
-        .iter()
-        .map(|n| Diagnostic::note(Location::file(path), n.clone()))
-        .collect();
-    diagnostics.extend(layout.diagnostics.iter().cloned());
-    let numbers = record::number(path, &layout, &mut diagnostics);
-    let mut items = Vec::with_capacity(numbers.len());
-    let mut last_category: Option<(usize, String)> = None;
-    for (record, number) in layout.records.iter().zip(numbers) {
+
+    fn numbered(&mut self) -> Result<()> {
+        let numbered: Vec<record::Numbered> = self.numberer.drain().collect();
+        for n in numbered {
+            match n {
+                record::Numbered::Item(record, number) => self.item(record, number)?,
+                record::Numbered::Diagnostic(d) => self.diagnostic(d)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn item(&mut self, record: RawRecord, number: record::Number) -> Result<()> {
         let text = |role: Role| record.text(role).trim().to_owned();
         // The category is a group cell: empty means "as above" within a block.
         let mut category = text(Role::Category);
-        match &last_category {
+        match &self.last_category {
             Some((block, c)) if category.is_empty() && *block == record.block => {
                 category.clone_from(c)
             }
             _ => {}
         }
         if !category.is_empty() {
-            last_category = Some((record.block, category.clone()));
+            self.last_category = Some((record.block, category.clone()));
         }
         let level_text = text(Role::Level);
         let level = Level::parse(&level_text);
         if level.is_none() && !level_text.is_empty() {
             let col = record.get(Role::Level).map(|v| v.col);
-            diagnostics.push(Diagnostic::warning(
-                Location::file(path)
+            self.diagnostic(Diagnostic::warning(
+                Location::file(self.path)
                     .sheet(record.sheet.as_deref())
                     .cell(record.row, col),
                 format!("expected a level (必須 or 推奨), found {level_text:?}"),
-            ));
+            ))?;
         }
-        items.push(Item {
+        let item = Item {
             id: number.id,
             major: number.major,
             middle: number.middle,
@@ -216,21 +289,129 @@ pub fn from_book(path: &Path, book: &Book, options: &CatalogOptions) -> Result<C
             sheet: record.sheet.clone(),
             row: record.row,
             origin: number.origin,
-        });
+        };
+        self.items += 1;
+        self.sink.item(item, record)
     }
-    let blocks_have_responses = layout
-        .blocks
-        .iter()
-        .any(|b| b.columns.iter().flatten().any(|r| r.is_response()));
-    Ok(Catalog {
-        path: path.to_path_buf(),
-        items,
-        diagnostics,
-        records: layout.records,
-        blocks_have_responses,
-        orphans: layout.orphans,
-        blocks: layout.blocks,
-    })
+
+    /// The file is read through: the last records numbered, and the file
+    /// refused if it held nothing or no checklist.
+    fn finish(mut self) -> Result<Outline> {
+        self.numberer.finish();
+        self.numbered()?;
+        if self.detector.filled_rows() == 0 && !self.detector.skipped() {
+            return Err(Error::at(self.path, ErrorKind::Empty));
+        }
+        if self.detector.blocks() == 0 {
+            let examined = match (self.only, self.sheets.len()) {
+                (Some(only), _) => format!("sheet {only:?}"),
+                (None, 1) if self.sheets[0].is_none() => "the file".to_owned(),
+                _ => {
+                    let names: Vec<String> = self
+                        .sheets
+                        .iter()
+                        .filter_map(|s| s.as_ref().map(|n| format!("{n:?}")))
+                        .collect();
+                    format!("sheets {}", names.join(", "))
+                }
+            };
+            return Err(Error::at(self.path, ErrorKind::NoHeader(examined)));
+        }
+        Ok(Outline {
+            blocks: self.blocks,
+            items: self.items,
+            warnings: self.warnings,
+        })
+    }
+}
+
+impl source::Visitor for Pipeline<'_> {
+    fn start(
+        &mut self,
+        _: source::Format,
+        notes: &[String],
+        sheets: &[source::SheetMeta],
+    ) -> Result<Vec<bool>> {
+        self.sheets = sheets.iter().map(|s| s.name.clone()).collect();
+        if let Some(only) = self.only {
+            let by_position = only
+                .parse::<usize>()
+                .is_ok_and(|n| n >= 1 && n <= sheets.len());
+            if !by_position && !sheets.iter().any(|s| s.name.as_deref() == Some(only)) {
+                let names: Vec<String> = sheets.iter().filter_map(|s| s.name.clone()).collect();
+                return Err(Error::at(
+                    self.path,
+                    ErrorKind::NoSuchSheet(only.to_owned(), names.join(", ")),
+                ));
+            }
+        }
+        for n in notes {
+            self.diagnostic(Diagnostic::note(Location::file(self.path), n.clone()))?;
+        }
+        let chosen = self.detector.choose(sheets);
+        self.pump()?;
+        Ok(chosen)
+    }
+
+    fn begin(&mut self, sheet: &source::SheetMeta, merges: Vec<crate::grid::Region>) -> Result<()> {
+        self.detector.begin(sheet, &merges);
+        Ok(())
+    }
+
+    fn row(&mut self, row: crate::grid::Row) -> Result<()> {
+        self.detector.row(row);
+        self.pump()
+    }
+
+    fn end(&mut self) -> Result<()> {
+        self.detector.end();
+        self.pump()
+    }
+}
+
+/// A sink that keeps everything: the catalog in memory.
+#[derive(Default)]
+struct Collected {
+    items: Vec<Item>,
+    records: Vec<RawRecord>,
+    orphans: Vec<RawRecord>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Collected {
+    fn into_catalog(self, path: &Path, outline: Outline) -> Catalog {
+        let blocks_have_responses = outline
+            .blocks
+            .iter()
+            .any(|b| b.columns.iter().flatten().any(|r| r.is_response()));
+        Catalog {
+            path: path.to_path_buf(),
+            items: self.items,
+            diagnostics: self.diagnostics,
+            records: self.records,
+            blocks_have_responses,
+            orphans: self.orphans,
+            blocks: outline.blocks,
+        }
+    }
+}
+
+impl Sink for Collected {
+    fn item(&mut self, item: Item, record: RawRecord) -> Result<()> {
+        self.items.push(item);
+        self.records.push(record);
+        Ok(())
+    }
+
+    fn orphan(&mut self, record: RawRecord) -> Result<()> {
+        self.orphans.push(record);
+        Ok(())
+    }
+
+    fn diagnostic(&mut self, diagnostic: Diagnostic) -> Result<()> {
+        self.diagnostics.push(diagnostic);
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,6 @@
 //! sheet so that later stages can spread a merged value over the cells it
 //! covers.
 
-use std::borrow::Cow;
-
 /// The widest merged region spread over its columns.
 const MAX_SPREAD: u32 = 64;
 
@@ -56,61 +54,132 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// Rows as the layout stage sees them, each twice: with merged values
-    /// spread over every cell they cover (header rows want that: a `項番` label
-    /// over four number columns), and spread down the first column only (data
-    /// rows: a wide merged requirement must not leak into its neighbours).
-    /// Rows no merge touches are borrowed, not copied.
-    pub fn spread_rows(&self) -> Vec<(Cow<'_, Row>, Cow<'_, Row>)> {
-        if self.merges.is_empty() {
-            return self
-                .rows
-                .iter()
-                .map(|r| (Cow::Borrowed(r), Cow::Borrowed(r)))
-                .collect();
-        }
-        let mut rows: Vec<(Cow<'_, Row>, Cow<'_, Row>)> = self
-            .rows
+    /// Rows as the layout stage sees them (see [`Spread`]).
+    pub fn spread(&self) -> Vec<Spread> {
+        let mut spreader = Spreader::new(&self.merges);
+        self.rows
             .iter()
-            .map(|r| (Cow::Borrowed(r), Cow::Borrowed(r)))
-            .collect();
-        // Spreading reaches only rows and columns that hold something: a
-        // merge claiming A1:XFD1048576 costs what the sheet really holds.
-        let width = self.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0) as u32;
-        for m in &self.merges {
-            let anchor = match self.rows.binary_search_by_key(&m.first_row, |r| r.number) {
-                Ok(i) => self.rows[i].cell(m.first_col as usize),
-                Err(_) => continue,
-            };
-            if anchor.is_empty() || m.first_col >= width {
-                continue;
-            }
-            let lo = self.rows.partition_point(|r| r.number < m.first_row);
-            let hi = self.rows.partition_point(|r| r.number <= m.last_row);
-            // a header label spans a few columns, never thousands
-            let last_col = m.last_col.min(width - 1).min(m.first_col + MAX_SPREAD);
-            for entry in &mut rows[lo..hi] {
-                for c in m.first_col..=last_col {
-                    set_cell(&mut entry.0, c as usize, anchor);
-                }
-                set_cell(&mut entry.1, m.first_col as usize, anchor);
-            }
-        }
-        rows
+            .map(|r| spreader.spread(r.clone()))
+            .collect()
     }
 }
 
-fn set_cell(row: &mut Cow<'_, Row>, col: usize, value: &str) {
+/// A row as the layout stage sees it, twice: spread down the first column of
+/// every merge that covers it (`vertical`: data rows; a wide merged
+/// requirement must not leak into its neighbours), and spread over every cell
+/// a merge covers ([`Spread::full`]: header rows want that, a `項番` label over
+/// four number columns). The full view is kept only where it differs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spread {
+    pub vertical: Row,
+    full: Option<Row>,
+}
+
+impl Spread {
+    /// A row no merge touches.
+    pub fn plain(row: Row) -> Spread {
+        Spread {
+            vertical: row,
+            full: None,
+        }
+    }
+
+    pub fn full(&self) -> &Row {
+        self.full.as_ref().unwrap_or(&self.vertical)
+    }
+
+    pub fn number(&self) -> u32 {
+        self.vertical.number
+    }
+
+    /// The cells this row holds in memory (both views), for budgets.
+    pub fn cell_count(&self) -> usize {
+        self.vertical.cells.len() + self.full.as_ref().map_or(0, |f| f.cells.len())
+    }
+}
+
+/// Spreads the merged regions of one sheet over its rows as they stream by
+/// in order: a merge's value is taken from its first row when that row
+/// passes, and given to the rows after it that the merge covers. Spreading
+/// reaches only rows that hold something and columns up to the widest row
+/// seen, so a merge claiming A1:XFD1048576 costs what the sheet really holds.
+#[derive(Debug, Clone, Default)]
+pub struct Spreader {
+    /// (position in the sheet's list, region), by first row.
+    merges: Vec<(usize, Region)>,
+    next: usize,
+    /// Merges under way: position, region and the value they spread.
+    active: Vec<(usize, Region, String)>,
+    width: u32,
+}
+
+impl Spreader {
+    pub fn new(merges: &[Region]) -> Spreader {
+        let mut sorted: Vec<(usize, Region)> = merges.iter().copied().enumerate().collect();
+        sorted.sort_by_key(|(i, m)| (m.first_row, *i));
+        Spreader {
+            merges: sorted,
+            ..Spreader::default()
+        }
+    }
+
+    /// The views of the next row (rows must come in ascending order).
+    pub fn spread(&mut self, row: Row) -> Spread {
+        if self.merges.is_empty() {
+            return Spread::plain(row);
+        }
+        let number = row.number;
+        self.width = self.width.max(row.cells.len() as u32);
+        self.active.retain(|(_, m, _)| m.last_row >= number);
+        while let Some(&(i, m)) = self.merges.get(self.next) {
+            if m.first_row > number {
+                break;
+            }
+            self.next += 1;
+            // a merge whose first row holds nothing spreads nothing
+            if m.first_row == number && m.last_row >= number {
+                let anchor = row.cell(m.first_col as usize);
+                if !anchor.is_empty() {
+                    self.active.push((i, m, anchor.to_owned()));
+                }
+            }
+        }
+        if self.active.is_empty() {
+            return Spread::plain(row);
+        }
+        self.active.sort_by_key(|(i, _, _)| *i);
+        let width = self.width;
+        // a header label spans a few columns, never thousands
+        let last_col = |m: &Region| m.last_col.min(width - 1).min(m.first_col + MAX_SPREAD);
+        let mut full = self
+            .active
+            .iter()
+            .any(|(_, m, _)| last_col(m) > m.first_col)
+            .then(|| row.clone());
+        if let Some(full) = &mut full {
+            for (_, m, anchor) in &self.active {
+                for c in m.first_col..=last_col(m) {
+                    set_cell(full, c as usize, anchor);
+                }
+            }
+        }
+        let mut vertical = row;
+        for (_, m, anchor) in &self.active {
+            set_cell(&mut vertical, m.first_col as usize, anchor);
+        }
+        let full = full.filter(|f| *f != vertical);
+        Spread { vertical, full }
+    }
+}
+
+fn set_cell(row: &mut Row, col: usize, value: &str) {
     if value.is_empty() || !row.cell(col).is_empty() {
         return;
     }
-    let row = row.to_mut();
     if row.cells.len() <= col {
         row.cells.resize(col + 1, String::new());
     }
-    if row.cells[col].is_empty() {
-        row.cells[col] = value.to_owned();
-    }
+    row.cells[col] = value.to_owned();
 }
 
 /// Text for a number as a person reads it in the sheet: `1.0` is `1`.
@@ -154,12 +223,12 @@ mod tests {
             }],
             hidden: false,
         };
-        let spread = sheet.spread_rows();
+        let spread = sheet.spread();
         // rows that hold nothing are not made up (row 4)
-        let numbers: Vec<u32> = spread.iter().map(|(r, _)| r.number).collect();
+        let numbers: Vec<u32> = spread.iter().map(Spread::number).collect();
         assert_eq!(numbers, vec![2, 3, 5]);
-        assert_eq!(spread[1].1.cell(0), "1");
-        assert_eq!(spread[2].1.cell(0), "");
+        assert_eq!(spread[1].vertical.cell(0), "1");
+        assert_eq!(spread[2].vertical.cell(0), "");
     }
 
     #[test]
@@ -175,8 +244,8 @@ mod tests {
             }],
             hidden: false,
         };
-        let spread = sheet.spread_rows();
-        assert_eq!(spread[0].0.cells, vec!["項番", "項番", "項番", "分類"]);
-        assert_eq!(spread[0].1.cells, vec!["項番", "", "", "分類"]);
+        let spread = sheet.spread();
+        assert_eq!(spread[0].full().cells, vec!["項番", "項番", "項番", "分類"]);
+        assert_eq!(spread[0].vertical.cells, vec!["項番", "", "", "分類"]);
     }
 }

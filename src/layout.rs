@@ -13,18 +13,14 @@
 //! block only when its own content clearly says so. This stage does not
 //! interpret item numbers (that is `record`) and does no I/O.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use crate::answer;
 use crate::diagnostic::Diagnostic;
 use crate::error::Location;
-use crate::grid::{Row, Sheet};
+use crate::grid::{Row, Spread};
 use crate::role::{role_of, Role};
 use crate::text::{as_integer, compact, integer_of, normalized, split_normalized};
-
-/// A row with merged values spread everywhere, and spread down only.
-type Spread<'a> = (Cow<'a, Row>, Cow<'a, Row>);
 
 /// One header (one or two rows) and the columns it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,16 +94,18 @@ impl RawRecord {
     }
 }
 
-/// The layout of a file.
-#[derive(Debug, Clone, Default)]
-pub struct Layout {
-    pub blocks: Vec<Block>,
-    pub records: Vec<RawRecord>,
-    /// Rows that are no item but carry a response (answer, evidence, remarks).
-    pub orphans: Vec<RawRecord>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Sheets that hold a checklist, in order.
-    pub sheets: Vec<Option<String>>,
+/// What the layout stage finds, in the order it finds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A block's header, settled (its columns final), before its records;
+    /// the number is its index among the blocks of the file.
+    Block(usize, Block),
+    /// An item row.
+    Record(RawRecord),
+    /// A row that is no item but carries a response (answer, evidence,
+    /// remarks): kept so that no answer is lost.
+    Orphan(RawRecord),
+    Diagnostic(Diagnostic),
 }
 
 /// Names of sheets that are never checklists (cover, revision history …).
@@ -146,55 +144,477 @@ fn is_side_sheet(name: &str) -> bool {
     .any(|w| k.contains(w))
 }
 
-/// Find the checklist in every sheet.
-///
-/// `only` restricts to one sheet (by name, or 1-based position). Sheets with no
-/// checklist header are skipped with a note. `file` is used in diagnostics.
-pub fn detect(file: &std::path::Path, sheets: &[Sheet], only: Option<&str>) -> Layout {
-    let mut layout = Layout::default();
-    for (index, sheet) in sheets.iter().enumerate() {
-        let name = sheet.name.as_deref();
-        let loc = Location::file(file).sheet(name);
-        if let Some(only) = only {
-            let by_position = only.parse::<usize>().ok() == Some(index + 1);
-            if !by_position && name != Some(only) {
-                continue;
-            }
-        } else if let Some(n) = name {
-            if sheet.hidden {
-                layout.diagnostics.push(Diagnostic::note(
-                    loc,
-                    "hidden sheet skipped (name it with --sheet to read it)",
-                ));
-                continue;
-            }
-            if is_side_sheet(n) && sheets.len() > 1 {
-                layout.diagnostics.push(Diagnostic::note(
-                    loc,
-                    "skipped: its name says it is a cover, revision-history or instructions sheet",
-                ));
-                continue;
-            }
-        }
-        let before = layout.records.len();
-        let blocks_before = layout.blocks.len();
-        detect_sheet(file, sheet, &mut layout);
-        if layout.blocks.len() == blocks_before {
-            if name.is_some() {
-                layout.diagnostics.push(Diagnostic::note(
-                    loc,
-                    "skipped: no checklist header in this sheet",
-                ));
-            }
-        } else if layout.records.len() == before {
-            layout
-                .diagnostics
-                .push(Diagnostic::note(loc, "a checklist header but no item rows"));
-        } else {
-            layout.sheets.push(sheet.name.clone());
+/// Rows of a block whose evidence settles its alignment; a block longer than
+/// this is aligned by its first rows (the rows after them follow the same
+/// alignment, or their own where their content clearly says so).
+const WINDOW_ROWS: usize = 10_000;
+/// Cells the window of a block may hold before its alignment is settled, so
+/// that rows of hostile width settle it early instead of filling memory.
+const WINDOW_CELLS: usize = 2_000_000;
+
+/// The layout stage as a stream: rows in, [`Event`]s out. It holds a few
+/// rows for header detection and, per block, the rows that settle its
+/// alignment (at most [`WINDOW_ROWS`]); nothing else.
+pub struct Detector {
+    file: std::path::PathBuf,
+    only: Option<String>,
+    out: Vec<Event>,
+    blocks: usize,
+    sheet: Option<SheetState>,
+    /// Rows holding something, over every sheet read.
+    filled_rows: usize,
+    /// Some sheet was skipped unread.
+    skipped: bool,
+}
+
+/// The sheet being read.
+struct SheetState {
+    name: Option<String>,
+    spreader: crate::grid::Spreader,
+    /// Rows read but not yet classified (a header needs the row after it).
+    queue: std::collections::VecDeque<Spread>,
+    /// The row classified last, and whether it is a data row not yet handed
+    /// to its block (a header may still take it as its upper row).
+    held: Option<(Spread, bool)>,
+    block: Option<BlockState>,
+    blocks: usize,
+    records: usize,
+}
+
+/// The block being laid out.
+struct BlockState {
+    index: usize,
+    block: Block,
+    /// The header's columns as found, by which section and note rows are told.
+    found: Vec<Option<Role>>,
+    /// Candidate rows waiting for the alignment to be settled.
+    window: Vec<Spread>,
+    window_cells: usize,
+    settled: Option<Settled>,
+}
+
+/// A block's alignment, settled from the evidence of its first rows.
+struct Settled {
+    columns: Vec<Option<Role>>,
+    width: usize,
+    map: Vec<Option<usize>>,
+}
+
+impl Detector {
+    pub fn new(file: &std::path::Path, only: Option<&str>) -> Detector {
+        Detector {
+            file: file.to_path_buf(),
+            only: only.map(str::to_owned),
+            out: Vec::new(),
+            blocks: 0,
+            sheet: None,
+            filled_rows: 0,
+            skipped: false,
         }
     }
-    layout
+
+    /// What was found since the last call.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Event> {
+        self.out.drain(..)
+    }
+
+    /// Rows holding something, over every sheet read.
+    pub fn filled_rows(&self) -> usize {
+        self.filled_rows
+    }
+
+    /// Some sheet was skipped unread (hidden, a cover, not the one asked for).
+    pub fn skipped(&self) -> bool {
+        self.skipped
+    }
+
+    /// Headers found so far.
+    pub fn blocks(&self) -> usize {
+        self.blocks
+    }
+
+    fn note(&mut self, loc: Location, message: &str) {
+        self.out
+            .push(Event::Diagnostic(Diagnostic::note(loc, message)));
+    }
+
+    /// Which sheets to read: `only` (by name or 1-based position) if given,
+    /// else every visible sheet that is not named as a cover, revision
+    /// history or instructions (those are named in a note).
+    pub fn choose(&mut self, sheets: &[crate::source::SheetMeta]) -> Vec<bool> {
+        let several = sheets.len() > 1;
+        let chosen: Vec<bool> = sheets
+            .iter()
+            .map(|sheet| {
+                let name = sheet.name.as_deref();
+                if let Some(only) = &self.only {
+                    let by_position = only.parse::<usize>().ok() == Some(sheet.index + 1);
+                    return by_position || name == Some(only.as_str());
+                }
+                let Some(n) = name else { return true };
+                let loc = Location::file(&self.file).sheet(name);
+                if sheet.hidden {
+                    self.note(loc, "hidden sheet skipped (name it with --sheet to read it)");
+                    return false;
+                }
+                if is_side_sheet(n) && several {
+                    self.note(
+                        loc,
+                        "skipped: its name says it is a cover, revision-history or instructions sheet",
+                    );
+                    return false;
+                }
+                true
+            })
+            .collect();
+        self.skipped |= chosen.iter().any(|c| !c);
+        chosen
+    }
+
+    /// A sheet begins.
+    pub fn begin(&mut self, sheet: &crate::source::SheetMeta, merges: &[crate::grid::Region]) {
+        self.sheet = Some(SheetState {
+            name: sheet.name.clone(),
+            spreader: crate::grid::Spreader::new(merges),
+            queue: std::collections::VecDeque::new(),
+            held: None,
+            block: None,
+            blocks: 0,
+            records: 0,
+        });
+    }
+
+    /// The next row of the sheet.
+    pub fn row(&mut self, row: Row) {
+        if !row.is_blank() {
+            self.filled_rows += 1;
+        }
+        let Some(mut sheet) = self.sheet.take() else {
+            return;
+        };
+        let spread = sheet.spreader.spread(row);
+        sheet.queue.push_back(spread);
+        while sheet.queue.len() >= 2 {
+            self.step(&mut sheet);
+        }
+        self.sheet = Some(sheet);
+    }
+
+    /// The sheet has no more rows.
+    pub fn end(&mut self) {
+        let Some(mut sheet) = self.sheet.take() else {
+            return;
+        };
+        while !sheet.queue.is_empty() {
+            self.step(&mut sheet);
+        }
+        if let Some((held, true)) = sheet.held.take() {
+            self.commit(&mut sheet, held);
+        }
+        self.finish_block(&mut sheet);
+        let loc = Location::file(&self.file).sheet(sheet.name.as_deref());
+        if sheet.blocks == 0 {
+            if sheet.name.is_some() {
+                self.note(loc, "skipped: no checklist header in this sheet");
+            }
+        } else if sheet.records == 0 {
+            self.note(loc, "a checklist header but no item rows");
+        }
+    }
+
+    /// Classify the first queued row: a header (taking the row below as its
+    /// lower row, or the row above as its upper row) or a data row.
+    fn step(&mut self, sheet: &mut SheetState) {
+        let Some(row) = sheet.queue.pop_front() else {
+            return;
+        };
+        let Some((mut columns, mut header_rows, taken)) = header_at(&row, sheet.queue.front())
+        else {
+            if let Some((held, true)) = sheet.held.take() {
+                self.commit(sheet, held);
+            }
+            let data = sheet.block.is_some() && !row.vertical.is_blank();
+            sheet.held = Some((row, data));
+            return;
+        };
+        let held = sheet.held.take();
+        let mut parent_used = false;
+        if taken == 1 {
+            if let Some((above, _)) = &held {
+                if let Some(composed) = with_parent(above.full(), row.full()) {
+                    columns = composed;
+                    header_rows.insert(0, above.number());
+                    parent_used = true;
+                }
+            }
+        }
+        let child = if taken == 2 {
+            sheet.queue.pop_front()
+        } else {
+            None
+        };
+        let unlabeled = {
+            let parent = held.as_ref().filter(|_| parent_used).map(|(r, _)| r.full());
+            let rows: Vec<&Row> = parent
+                .into_iter()
+                .chain(std::iter::once(row.full()))
+                .chain(child.as_ref().map(Spread::full))
+                .collect();
+            (0..columns.len())
+                .map(|c| rows.iter().all(|r| r.cell(c).trim().is_empty()))
+                .collect()
+        };
+        if let Some((above, true)) = held {
+            if !parent_used {
+                self.commit(sheet, above);
+            }
+        }
+        self.finish_block(sheet);
+        let block = Block {
+            sheet: sheet.name.clone(),
+            header_rows,
+            columns,
+            unlabeled,
+        };
+        sheet.block = Some(BlockState {
+            index: self.blocks,
+            found: block.columns.clone(),
+            block,
+            window: Vec::new(),
+            window_cells: 0,
+            settled: None,
+        });
+        self.blocks += 1;
+        sheet.blocks += 1;
+        sheet.held = Some((child.unwrap_or(row), false));
+    }
+
+    /// Hand a data row to the block it belongs to.
+    fn commit(&mut self, sheet: &mut SheetState, row: Spread) {
+        let Some(block) = sheet.block.as_mut() else {
+            return;
+        };
+        if is_section_or_note(row.full(), &block.found) {
+            return;
+        }
+        if block.settled.is_some() {
+            let placed = place(block, row, &self.file);
+            self.emit(sheet, placed);
+            return;
+        }
+        block.window_cells += row.cell_count();
+        block.window.push(row);
+        if block.window.len() >= WINDOW_ROWS || block.window_cells >= WINDOW_CELLS {
+            self.settle(sheet);
+        }
+    }
+
+    /// Settle the alignment of the current block from the rows in its
+    /// window, then lay those rows out.
+    fn settle(&mut self, sheet: &mut SheetState) {
+        let Some(block) = sheet.block.as_mut() else {
+            return;
+        };
+        if block.settled.is_some() {
+            return;
+        }
+        let mut notes = Vec::new();
+        name_answer_column(&mut block.block, &block.window, &self.file, &mut notes);
+        // Columns beyond MAX_COLUMNS are never a checklist's: their cells stay
+        // unplaced (and are reported as stray), and the alignment stays small.
+        let columns: Vec<Option<Role>> =
+            block.block.columns[..block.block.columns.len().min(MAX_COLUMNS)].to_vec();
+        let width = block
+            .window
+            .iter()
+            .map(|r| r.vertical.cells.len())
+            .max()
+            .unwrap_or(0)
+            .max(columns.len())
+            .min(MAX_COLUMNS);
+        let kinds: Vec<Vec<Kind>> = block
+            .window
+            .iter()
+            .map(|r| kinds_of(&r.vertical, width))
+            .collect();
+        // The block's alignment, from the evidence of all its rows.
+        let mut score = vec![vec![0.0f32; columns.len()]; width];
+        let mut skip = vec![0.0f32; width];
+        let mut same = vec![0.0f32; width];
+        for row in &kinds {
+            for (i, &k) in row.iter().enumerate() {
+                if k == Kind::Empty {
+                    continue;
+                }
+                skip[i] += SKIP_CELL;
+                same[i] += SAME_COLUMN;
+                for (j, &r) in columns.iter().enumerate() {
+                    score[i][j] += fit(k, r);
+                }
+            }
+        }
+        let (_, map) = align(&score, &skip, &same);
+        block.settled = Some(Settled {
+            columns,
+            width,
+            map,
+        });
+        self.out
+            .push(Event::Block(block.index, block.block.clone()));
+        self.out.extend(notes.into_iter().map(Event::Diagnostic));
+        let window = std::mem::take(&mut block.window);
+        block.window_cells = 0;
+        for (row, row_kinds) in window.into_iter().zip(kinds) {
+            let Some(block) = sheet.block.as_ref() else {
+                return;
+            };
+            let placed = place_with(block, row, &row_kinds, &self.file);
+            self.emit(sheet, placed);
+        }
+    }
+
+    fn emit(&mut self, sheet: &mut SheetState, placed: Placed) {
+        match placed {
+            Placed::Record(r) => {
+                sheet.records += 1;
+                self.out.push(Event::Record(r));
+            }
+            Placed::Orphan(r) => self.out.push(Event::Orphan(r)),
+            Placed::Note(d) => self.out.push(Event::Diagnostic(d)),
+            Placed::Nothing => {}
+        }
+    }
+
+    fn finish_block(&mut self, sheet: &mut SheetState) {
+        self.settle(sheet);
+        sheet.block = None;
+    }
+}
+
+/// What a data row turns out to be.
+enum Placed {
+    Record(RawRecord),
+    Orphan(RawRecord),
+    Note(Diagnostic),
+    Nothing,
+}
+
+/// The kind of each cell of a row, up to `width`. Short texts (group cells,
+/// levels, guideline names, references) repeat down a sheet and are typed
+/// once; long texts are unique and typed by their head alone.
+fn kinds_of(row: &Row, width: usize) -> Vec<Kind> {
+    (0..width)
+        .map(|c| {
+            let text = row.cell(c);
+            if text.is_empty() {
+                Kind::Empty
+            } else if text.len() > 120 {
+                kind(text)
+            } else {
+                kind_cached(text)
+            }
+        })
+        .collect()
+}
+
+/// Lay a row out under a settled block.
+fn place(block: &BlockState, row: Spread, file: &std::path::Path) -> Placed {
+    let width = block.settled.as_ref().map_or(0, |s| s.width);
+    let kinds = kinds_of(&row.vertical, width);
+    place_with(block, row, &kinds, file)
+}
+
+/// Lay a row out under its block's settled alignment (or its own, where its
+/// content clearly says so).
+fn place_with(
+    block: &BlockState,
+    row: Spread,
+    row_kinds: &[Kind],
+    file: &std::path::Path,
+) -> Placed {
+    let Some(settled) = &block.settled else {
+        return Placed::Nothing;
+    };
+    let columns = &settled.columns;
+    let block_map = &settled.map;
+    let block_score = mapping_score(row_kinds, columns, block_map);
+    // The row's own alignment can only beat its block's by the margin if
+    // its best conceivable score does; most rows are settled by this bound.
+    let bound: f32 = row_kinds
+        .iter()
+        .filter(|&&k| k != Kind::Empty)
+        .map(|&k| columns.iter().map(|&r| fit(k, r)).fold(SKIP_CELL, f32::max) + SAME_COLUMN)
+        .sum();
+    let own = (bound - block_score > ROW_MARGIN).then(|| row_alignment(row_kinds, columns));
+    let map = match &own {
+        Some((own_score, own_map)) if own_score - block_score > ROW_MARGIN => own_map,
+        _ => block_map,
+    };
+    let vertical = row.vertical;
+    let mut record = RawRecord {
+        sheet: block.block.sheet.clone(),
+        row: vertical.number,
+        block: block.index,
+        values: Vec::new(),
+        stray: Vec::new(),
+        realigned: false,
+    };
+    let mut placed: Vec<(usize, Value)> = Vec::new();
+    for (i, text) in vertical.cells.into_iter().enumerate() {
+        if text.trim().is_empty() {
+            continue;
+        }
+        match map.get(i).copied().flatten() {
+            Some(j) => {
+                if i != j {
+                    record.realigned = true;
+                }
+                match columns[j] {
+                    Some(role) => placed.push((
+                        j,
+                        Value {
+                            role,
+                            col: i as u32,
+                            text,
+                        },
+                    )),
+                    None => record.stray.push((i as u32, text)),
+                }
+            }
+            None => record.stray.push((i as u32, text)),
+        }
+    }
+    placed.sort_by_key(|(j, _)| *j);
+    record.values = placed.into_iter().map(|(_, v)| v).collect();
+    let has_text = record.get(Role::Measure).is_some() || record.get(Role::Check).is_some();
+    let numbered = record
+        .values
+        .iter()
+        .any(|v| v.role.is_number() && !v.text.trim().is_empty());
+    let textless_sheet = !block.block.has(Role::Measure) && !block.block.has(Role::Check);
+    let responded = record
+        .values
+        .iter()
+        .any(|v| v.role.is_response() && !v.text.trim().is_empty());
+    // on an answer sheet a row with a response but its number left
+    // blank is an item too: its number is rebuilt from the rows around
+    if has_text || (textless_sheet && (numbered || responded)) {
+        Placed::Record(record)
+    } else if responded {
+        // a response on a row that is no item (a vendor's note row, an
+        // inserted row): kept so that no answer is lost
+        Placed::Orphan(record)
+    } else if numbered {
+        let loc = Location::file(file)
+            .sheet(block.block.sheet.as_deref())
+            .cell(record.row, None);
+        Placed::Note(Diagnostic::note(
+            loc,
+            "a numbered row with no requirement text; not read as an item",
+        ))
+    } else {
+        Placed::Nothing
+    }
 }
 
 /// What a cell looks like, for realignment.
@@ -627,14 +1047,15 @@ fn compose(parent: &Row, child: Option<&Row>) -> Vec<Option<Role>> {
         .collect()
 }
 
-/// A header starting at `i`: its columns and the rows it takes.
-fn header_at(rows: &[Spread<'_>], i: usize) -> Option<(Vec<Option<Role>>, Vec<u32>, usize)> {
-    let (row, _) = &rows[i];
+/// A header starting at `row` (with `next` the row after it): its columns,
+/// its rows and how many rows it takes.
+fn header_at(row: &Spread, next: Option<&Spread>) -> Option<(Vec<Option<Role>>, Vec<u32>, usize)> {
+    let row = row.full();
     let roles = label_roles(row)?;
     if !is_primary(&roles) {
         return None;
     }
-    let next = rows.get(i + 1).map(|(r, _)| r.as_ref());
+    let next = next.map(Spread::full);
     let child = next.filter(|c| c.number == row.number + 1 && is_child(row, &roles, c));
     let columns = compose(row, child);
     let d = distinct(&columns);
@@ -666,86 +1087,23 @@ fn with_parent(parent: &Row, header: &Row) -> Option<Vec<Option<Role>>> {
     is_child(parent, &parent_roles, header).then(|| compose(parent, Some(header)))
 }
 
-fn detect_sheet(file: &std::path::Path, sheet: &Sheet, layout: &mut Layout) {
-    let rows = sheet.spread_rows();
-    let mut i = 0;
-    let mut jobs: Vec<(Block, Vec<usize>)> = Vec::new();
-    while i < rows.len() {
-        if let Some((mut columns, mut header_rows, taken)) = header_at(&rows, i) {
-            let mut first = i;
-            if i > 0 && taken == 1 {
-                if let Some(composed) = with_parent(&rows[i - 1].0, &rows[i].0) {
-                    columns = composed;
-                    header_rows.insert(0, rows[i - 1].0.number);
-                    first = i - 1;
-                    if let Some((_, pending)) = jobs.last_mut() {
-                        pending.retain(|&p| p != i - 1);
-                    }
-                }
-            }
-            let unlabeled = (0..columns.len())
-                .map(|c| {
-                    rows[first..i + taken]
-                        .iter()
-                        .all(|(full, _)| full.cell(c).trim().is_empty())
-                })
-                .collect();
-            jobs.push((
-                Block {
-                    sheet: sheet.name.clone(),
-                    header_rows,
-                    columns,
-                    unlabeled,
-                },
-                Vec::new(),
-            ));
-            i += taken;
-            continue;
-        }
-        if let Some((_, pending)) = jobs.last_mut() {
-            if !rows[i].1.is_blank() {
-                pending.push(i);
-            }
-        }
-        i += 1;
-    }
-    // Blocks are independent once found: laid out in parallel, kept in order.
-    use rayon::prelude::*;
-    let base = layout.blocks.len();
-    let results: Vec<BlockResult> = jobs
-        .into_par_iter()
-        .enumerate()
-        .map(|(k, (block, pending))| finish_block(file, &rows, &pending, block, base + k))
-        .collect();
-    for r in results {
-        layout.records.extend(r.records);
-        layout.orphans.extend(r.orphans);
-        layout.diagnostics.extend(r.diagnostics);
-        layout.blocks.push(r.block);
-    }
-}
-
-/// What laying out one block gives.
-struct BlockResult {
-    block: Block,
-    records: Vec<RawRecord>,
-    orphans: Vec<RawRecord>,
-    diagnostics: Vec<Diagnostic>,
-}
-
 /// A column the vendor added without a label, holding answer marks (○ × △,
 /// Yes/No) on most of its rows, is the answer column when the header has
 /// none: its answers must not be lost.
 fn name_answer_column(
     block: &mut Block,
-    rows: &[&Spread<'_>],
+    rows: &[Spread],
     file: &std::path::Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if block.has(Role::Answer) {
         return;
     }
-    let width = rows.iter().map(|(_, v)| v.cells.len()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|r| r.vertical.cells.len())
+        .max()
+        .unwrap_or(0);
     let best = (0..width)
         // a blank label, not an unknown one (`クラウド ○` marks applicability)
         .filter(|&c| {
@@ -753,8 +1111,8 @@ fn name_answer_column(
                 && block.columns.get(c).copied().flatten().is_none()
         })
         .map(|c| {
-            let (marks, filled) = rows.iter().fold((0, 0), |(m, f), (_, v)| {
-                let t = v.cell(c).trim();
+            let (marks, filled) = rows.iter().fold((0, 0), |(m, f), r| {
+                let t = r.vertical.cell(c).trim();
                 if t.is_empty() {
                     (m, f)
                 } else {
@@ -820,158 +1178,6 @@ fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
     }
     let in_text_column = matches!(role, Some(Role::Measure | Role::Check));
     !(in_text_column && text.chars().count() >= 15 && !text.starts_with(note))
-}
-
-fn finish_block(
-    file: &std::path::Path,
-    rows: &[Spread<'_>],
-    pending: &[usize],
-    mut block: Block,
-    block_index: usize,
-) -> BlockResult {
-    let mut out = BlockResult {
-        block: Block {
-            sheet: None,
-            header_rows: Vec::new(),
-            columns: Vec::new(),
-            unlabeled: Vec::new(),
-        },
-        records: Vec::new(),
-        orphans: Vec::new(),
-        diagnostics: Vec::new(),
-    };
-    let candidates: Vec<&Spread<'_>> = pending
-        .iter()
-        .map(|&i| &rows[i])
-        .filter(|(full, _)| !is_section_or_note(full, &block.columns))
-        .collect();
-    name_answer_column(&mut block, &candidates, file, &mut out.diagnostics);
-    let columns = &block.columns;
-    // Columns beyond MAX_COLUMNS are never a checklist's: their cells stay
-    // unplaced (and are reported as stray), and the alignment stays small.
-    let width = candidates
-        .iter()
-        .map(|(_, v)| v.cells.len())
-        .max()
-        .unwrap_or(0)
-        .max(columns.len())
-        .min(MAX_COLUMNS);
-    let columns = &columns[..columns.len().min(MAX_COLUMNS)];
-    // Group cells, levels, guideline names and references repeat down a
-    // block: each distinct text is typed once.
-    let mut typed: std::collections::HashMap<&str, Kind> = std::collections::HashMap::new();
-    let kinds: Vec<Vec<Kind>> = candidates
-        .iter()
-        .map(|(_, v)| {
-            (0..width)
-                .map(|c| {
-                    let text = v.cell(c);
-                    // long texts are unique and typed by their head alone
-                    if text.len() > 120 {
-                        kind(text)
-                    } else {
-                        *typed.entry(text).or_insert_with(|| kind(text))
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    // The block's alignment, from the evidence of all its rows.
-    let mut score = vec![vec![0.0f32; columns.len()]; width];
-    let mut skip = vec![0.0f32; width];
-    let mut same = vec![0.0f32; width];
-    for row in &kinds {
-        for (i, &k) in row.iter().enumerate() {
-            if k == Kind::Empty {
-                continue;
-            }
-            skip[i] += SKIP_CELL;
-            same[i] += SAME_COLUMN;
-            for (j, &r) in columns.iter().enumerate() {
-                score[i][j] += fit(k, r);
-            }
-        }
-    }
-    let (_, block_map) = align(&score, &skip, &same);
-    for ((_, vertical), row_kinds) in candidates.iter().zip(&kinds) {
-        let block_score = mapping_score(row_kinds, columns, &block_map);
-        // The row's own alignment can only beat its block's by the margin if
-        // its best conceivable score does; most rows are settled by this bound.
-        let bound: f32 = row_kinds
-            .iter()
-            .filter(|&&k| k != Kind::Empty)
-            .map(|&k| columns.iter().map(|&r| fit(k, r)).fold(SKIP_CELL, f32::max) + SAME_COLUMN)
-            .sum();
-        let own = (bound - block_score > ROW_MARGIN).then(|| row_alignment(row_kinds, columns));
-        let map = match &own {
-            Some((own_score, own_map)) if own_score - block_score > ROW_MARGIN => own_map,
-            _ => &block_map,
-        };
-        let mut record = RawRecord {
-            sheet: block.sheet.clone(),
-            row: vertical.number,
-            block: block_index,
-            values: Vec::new(),
-            stray: Vec::new(),
-            realigned: false,
-        };
-        let mut placed: Vec<(usize, Value)> = Vec::new();
-        for (i, text) in vertical.cells.iter().enumerate() {
-            if text.trim().is_empty() {
-                continue;
-            }
-            match map.get(i).copied().flatten() {
-                Some(j) => {
-                    if i != j {
-                        record.realigned = true;
-                    }
-                    match columns[j] {
-                        Some(role) => placed.push((
-                            j,
-                            Value {
-                                role,
-                                col: i as u32,
-                                text: text.clone(),
-                            },
-                        )),
-                        None => record.stray.push((i as u32, text.clone())),
-                    }
-                }
-                None => record.stray.push((i as u32, text.clone())),
-            }
-        }
-        placed.sort_by_key(|(j, _)| *j);
-        record.values = placed.into_iter().map(|(_, v)| v).collect();
-        let has_text = record.get(Role::Measure).is_some() || record.get(Role::Check).is_some();
-        let numbered = record
-            .values
-            .iter()
-            .any(|v| v.role.is_number() && !v.text.trim().is_empty());
-        let textless_sheet = !block.has(Role::Measure) && !block.has(Role::Check);
-        let responded = record
-            .values
-            .iter()
-            .any(|v| v.role.is_response() && !v.text.trim().is_empty());
-        // on an answer sheet a row with a response but its number left
-        // blank is an item too: its number is rebuilt from the rows around
-        if has_text || (textless_sheet && (numbered || responded)) {
-            out.records.push(record);
-        } else if responded {
-            // a response on a row that is no item (a vendor's note row, an
-            // inserted row): kept so that no answer is lost
-            out.orphans.push(record);
-        } else if numbered {
-            let loc = Location::file(file)
-                .sheet(block.sheet.as_deref())
-                .cell(record.row, None);
-            out.diagnostics.push(Diagnostic::note(
-                loc,
-                "a numbered row with no requirement text; not read as an item",
-            ));
-        }
-    }
-    out.block = block;
-    out
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 //! place when migrating (every entry not edited is copied byte for byte).
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek};
 
 use quick_xml::events::{BytesStart, Event};
 
 /// An xlsx package opened for reading.
-pub struct Package<'a> {
-    pub zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+pub struct Package<R> {
+    pub zip: zip::ZipArchive<R>,
 }
 
 /// A sheet of the workbook: its name, relationship id, sheetId and part path.
@@ -22,10 +22,16 @@ pub struct SheetPart {
     pub path: String,
 }
 
-impl<'a> Package<'a> {
-    pub fn open(bytes: &'a [u8]) -> Option<Package<'a>> {
+impl<'a> Package<Cursor<&'a [u8]>> {
+    pub fn open(bytes: &'a [u8]) -> Option<Package<Cursor<&'a [u8]>>> {
+        Package::new(Cursor::new(bytes))
+    }
+}
+
+impl<R: Read + Seek> Package<R> {
+    pub fn new(reader: R) -> Option<Package<R>> {
         Some(Package {
-            zip: zip::ZipArchive::new(Cursor::new(bytes)).ok()?,
+            zip: zip::ZipArchive::new(reader).ok()?,
         })
     }
 

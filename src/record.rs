@@ -13,12 +13,18 @@
 //! - a missing or repeated requirement number is reconstructed as the next
 //!   ordinal of its group, counted across page breaks, with a warning naming
 //!   the row; an ambiguous one keeps its reading and gets a warning.
+//!
+//! The stage streams: each decision looks at the rows around within a window
+//! of [`WINDOW`] records (a run of one group, the ids printed ahead), so a
+//! list of a million items is numbered holding a window and the ids given.
+//! On any list shorter than the window this is the same as looking at the
+//! whole list.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Location;
-use crate::layout::{Layout, RawRecord};
+use crate::layout::{Block, RawRecord};
 use crate::role::Role;
 use crate::text::{integer_of, normalized, split_number};
 
@@ -142,117 +148,359 @@ fn parts_of(
     p
 }
 
-/// Number every record of a layout.
-pub fn number(file: &std::path::Path, layout: &Layout, diags: &mut Vec<Diagnostic>) -> Vec<Number> {
-    let records = &layout.records;
-    let roles: Vec<Vec<Role>> = layout.blocks.iter().map(|b| b.number_roles()).collect();
-    let mut parts: Vec<Parts> = records
-        .iter()
-        .map(|r| parts_of(r, &roles[r.block], file, diags))
-        .collect();
-    let any_numbers = parts.iter().any(|p| !p.none);
-    if !any_numbers {
-        if !records.is_empty() {
-            diags.push(Diagnostic::note(
-                Location::file(file),
+/// Records (and rows of a group, and ids printed ahead) the stage looks at
+/// before it numbers a record.
+pub const WINDOW: usize = 10_000;
+
+/// What the numbering stage gives, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Numbered {
+    Item(RawRecord, Number),
+    Diagnostic(Diagnostic),
+}
+
+/// Whether the list prints numbers at all (undecided until a number is seen,
+/// or a window of records has gone by without one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Undecided,
+    Numbered,
+    /// No numbers in the first window: ids are the item ordinals.
+    Ordinal,
+}
+
+/// A record waiting to be numbered.
+struct Pending {
+    record: RawRecord,
+    parts: Parts,
+    group: String,
+    printed: Option<String>,
+}
+
+/// The numbering stage as a stream: records in (in list order), numbered
+/// items out.
+pub struct Numberer {
+    file: std::path::PathBuf,
+    /// The number roles of each block's header, by block index.
+    roles: Vec<Vec<Role>>,
+    out: Vec<Numbered>,
+    mode: Mode,
+    /// Records seen while the mode is undecided.
+    early: Vec<(RawRecord, Parts)>,
+    /// The last record's block and parts, for filling group cells down.
+    previous: Option<(usize, Parts)>,
+    /// The run of records of one block, major and middle being read.
+    run: Vec<(RawRecord, Parts)>,
+    /// Records read, waiting for the window ahead of them to fill.
+    queue: VecDeque<Pending>,
+    /// Ids printed in the queue, with how many times.
+    queued: HashMap<String, usize>,
+    /// Groups (major, middle) that have a minor level somewhere.
+    with_minor: HashSet<(Option<String>, Option<String>)>,
+    /// Every id given, with the row of its item and whether it was printed.
+    taken: HashMap<Box<str>, (u32, bool)>,
+    /// The highest requirement number given in each group.
+    counter: HashMap<String, u64>,
+    ordinals: u64,
+}
+
+impl Numberer {
+    pub fn new(file: &std::path::Path) -> Numberer {
+        Numberer {
+            file: file.to_path_buf(),
+            roles: Vec::new(),
+            out: Vec::new(),
+            mode: Mode::Undecided,
+            early: Vec::new(),
+            previous: None,
+            run: Vec::new(),
+            queue: VecDeque::new(),
+            queued: HashMap::new(),
+            with_minor: HashSet::new(),
+            taken: HashMap::new(),
+            counter: HashMap::new(),
+            ordinals: 0,
+        }
+    }
+
+    /// What was numbered since the last call.
+    pub fn drain(&mut self) -> std::vec::Drain<'_, Numbered> {
+        self.out.drain(..)
+    }
+
+    /// A block's header, before its records.
+    pub fn block(&mut self, index: usize, block: &Block) {
+        if self.roles.len() <= index {
+            self.roles.resize(index + 1, Vec::new());
+        }
+        self.roles[index] = block.number_roles();
+    }
+
+    /// The next record of the list.
+    pub fn push(&mut self, record: RawRecord) {
+        let mut diags = Vec::new();
+        let roles = self.roles.get(record.block).map_or(&[][..], Vec::as_slice);
+        let parts = parts_of(&record, roles, &self.file, &mut diags);
+        self.out.extend(diags.into_iter().map(Numbered::Diagnostic));
+        match self.mode {
+            Mode::Undecided if parts.none => {
+                self.early.push((record, parts));
+                if self.early.len() >= WINDOW {
+                    self.decide(Mode::Ordinal);
+                }
+            }
+            Mode::Undecided => {
+                self.decide(Mode::Numbered);
+                self.fill(record, parts);
+            }
+            Mode::Ordinal if parts.none => self.ordinal(record),
+            _ => self.fill(record, parts),
+        }
+    }
+
+    /// The list has no more records.
+    pub fn finish(&mut self) {
+        if self.mode == Mode::Undecided {
+            self.decide(Mode::Ordinal);
+        }
+        self.close_run();
+        while !self.queue.is_empty() {
+            self.assign_next();
+        }
+    }
+
+    fn decide(&mut self, mode: Mode) {
+        self.mode = mode;
+        let early = std::mem::take(&mut self.early);
+        if mode == Mode::Ordinal && !early.is_empty() {
+            self.out.push(Numbered::Diagnostic(Diagnostic::note(
+                Location::file(&self.file),
                 "the checklist prints no item numbers; ids are the item ordinals 1, 2, 3 …",
-            ));
+            )));
         }
-        return (1..=records.len())
-            .map(|i| Number {
-                id: i.to_string(),
-                major: String::new(),
-                middle: String::new(),
-                minor: String::new(),
-                req: i.to_string(),
-                origin: IdOrigin::Ordinal,
-            })
-            .collect();
-    }
-    fill_down(records, &mut parts);
-    read_runs(records, &mut parts);
-    assign(file, records, &parts, diags)
-}
-
-/// Group numbers left empty take the value of the item row above in the same block.
-fn fill_down(records: &[RawRecord], parts: &mut [Parts]) {
-    for i in 1..records.len() {
-        if records[i].block != records[i - 1].block || parts[i].none && parts[i - 1].none {
-            continue;
-        }
-        let (before, after) = parts.split_at_mut(i);
-        let prev = &before[i - 1];
-        let cur = &mut after[0];
-        if cur.from_cell {
-            continue;
-        }
-        if cur.major.is_none() {
-            cur.major.clone_from(&prev.major);
-        }
-        if cur.middle.is_none() && cur.major == prev.major {
-            cur.middle.clone_from(&prev.middle);
-        }
-        if cur.minor.is_none() && cur.major == prev.major && cur.middle == prev.middle && !cur.short
-        {
-            cur.minor.clone_from(&prev.minor);
-        }
-        cur.none = false;
-    }
-}
-
-/// Runs of rows of one block sharing major and middle.
-fn runs(records: &[RawRecord], parts: &[Parts]) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=records.len() {
-        let boundary = i == records.len()
-            || records[i].block != records[start].block
-            || parts[i].major != parts[start].major
-            || parts[i].middle != parts[start].middle;
-        if boundary {
-            out.push(start..i);
-            start = i;
-        }
-    }
-    out
-}
-
-fn read_runs(records: &[RawRecord], parts: &mut [Parts]) {
-    for run in runs(records, parts) {
-        // `3 1 26 26`: the minor column repeats the requirement number on
-        // every row of the group that prints both.
-        let both: Vec<usize> = run
-            .clone()
-            .filter(|&i| parts[i].minor.is_some() && parts[i].req.is_some())
-            .collect();
-        let copies = both.len() >= 2
-            && both.iter().all(|&i| parts[i].minor == parts[i].req)
-            && both
-                .windows(2)
-                .any(|w| parts[w[0]].minor != parts[w[1]].minor);
-        if copies {
-            for &i in &both {
-                parts[i].minor = None;
+        for (record, parts) in early {
+            match mode {
+                Mode::Ordinal => self.ordinal(record),
+                _ => self.fill(record, parts),
             }
-            continue;
         }
-        // Three numbers under a four-number header.
-        let short: Vec<usize> = run
-            .clone()
-            .filter(|&i| parts[i].short && parts[i].minor.is_some())
-            .collect();
-        if short.is_empty() {
-            continue;
+    }
+
+    /// An item of a list that prints no numbers: the next free ordinal.
+    fn ordinal(&mut self, record: RawRecord) {
+        self.ordinals += 1;
+        while self.taken.contains_key(self.ordinals.to_string().as_str()) {
+            self.ordinals += 1;
         }
-        let thirds: Vec<&Option<String>> = short.iter().map(|&i| &parts[i].minor).collect();
-        let distinct: HashSet<&Option<String>> = thirds.iter().copied().collect();
-        let runs_on = distinct.len() == thirds.len();
-        if runs_on {
-            for &i in &short {
-                let p = &mut parts[i];
-                p.req = p.minor.take();
-                p.req_from_third = true;
+        let id = self.ordinals.to_string();
+        self.taken.insert(id.clone().into(), (record.row, false));
+        let number = Number {
+            req: id.clone(),
+            id,
+            major: String::new(),
+            middle: String::new(),
+            minor: String::new(),
+            origin: IdOrigin::Ordinal,
+        };
+        self.out.push(Numbered::Item(record, number));
+    }
+
+    /// Group numbers left empty take the value of the item row above in the
+    /// same block; then the record joins the run of its group.
+    fn fill(&mut self, record: RawRecord, mut cur: Parts) {
+        if let Some((block, prev)) = &self.previous {
+            if *block == record.block && !(cur.none && prev.none) && !cur.from_cell {
+                if cur.major.is_none() {
+                    cur.major.clone_from(&prev.major);
+                }
+                if cur.middle.is_none() && cur.major == prev.major {
+                    cur.middle.clone_from(&prev.middle);
+                }
+                if cur.minor.is_none()
+                    && cur.major == prev.major
+                    && cur.middle == prev.middle
+                    && !cur.short
+                {
+                    cur.minor.clone_from(&prev.minor);
+                }
+                cur.none = false;
             }
+        }
+        self.previous = Some((record.block, cur.clone()));
+        let boundary = self.run.first().is_some_and(|(first, p)| {
+            first.block != record.block || p.major != cur.major || p.middle != cur.middle
+        });
+        if boundary || self.run.len() >= WINDOW {
+            self.close_run();
+        }
+        self.run.push((record, cur));
+    }
+
+    /// Read the numbers of a run of one group as a whole (see the module
+    /// doc), then queue its records.
+    fn close_run(&mut self) {
+        let mut run = std::mem::take(&mut self.run);
+        read_run(&mut run);
+        for (record, parts) in run {
+            if parts.minor.is_some() {
+                self.with_minor
+                    .insert((parts.major.clone(), parts.middle.clone()));
+            }
+            let group = group_key(&parts);
+            let printed = parts.req.as_ref().map(|req| join_id(&group, req));
+            if let Some(id) = &printed {
+                *self.queued.entry(id.clone()).or_insert(0) += 1;
+            }
+            self.queue.push_back(Pending {
+                record,
+                parts,
+                group,
+                printed,
+            });
+            if self.queue.len() > WINDOW {
+                self.assign_next();
+            }
+        }
+    }
+
+    /// Number the first queued record: its printed id if no item before it
+    /// holds it, else the next ordinal of its group that no item holds or
+    /// prints ahead.
+    fn assign_next(&mut self) {
+        let Some(Pending {
+            record,
+            parts: p,
+            group,
+            printed,
+        }) = self.queue.pop_front()
+        else {
+            return;
+        };
+        if let Some(id) = &printed {
+            if let Some(n) = self.queued.get_mut(id) {
+                *n -= 1;
+                if *n == 0 {
+                    self.queued.remove(id);
+                }
+            }
+        }
+        let loc = Location::file(&self.file)
+            .sheet(record.sheet.as_deref())
+            .cell(record.row, None);
+        let mut origin = IdOrigin::Printed;
+        let id = match printed {
+            Some(id) if !self.taken.contains_key(id.as_str()) => {
+                if let Some(n) = p.req.as_deref().and_then(integer_of) {
+                    let c = self.counter.entry(group.clone()).or_insert(0);
+                    *c = (*c).max(n);
+                }
+                if p.req_from_third
+                    && self
+                        .with_minor
+                        .contains(&(p.major.clone(), p.middle.clone()))
+                {
+                    origin = IdOrigin::Ambiguous;
+                    let third = p.req.clone().unwrap_or_default();
+                    self.out.push(Numbered::Diagnostic(Diagnostic::warning(
+                        loc,
+                        format!(
+                            "ambiguous numbering: {} may be requirement {third} of {group} or a group {group}-{third} whose requirement number is missing; read as requirement {third} (id {id})",
+                            [&p.major, &p.middle, &p.req].iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" "),
+                        ),
+                    )));
+                }
+                id
+            }
+            _ => {
+                origin = IdOrigin::Reconstructed;
+                let c = self.counter.get(&group).copied().unwrap_or(0);
+                let mut n = c + 1;
+                let mut candidate = join_id(&group, &n.to_string());
+                while self.taken.contains_key(candidate.as_str())
+                    || self.queued.contains_key(&candidate)
+                {
+                    n += 1;
+                    candidate = join_id(&group, &n.to_string());
+                }
+                self.counter.insert(group.clone(), n);
+                let why = match &printed {
+                    Some(dup) => match self.taken.get(dup.as_str()) {
+                        Some((row, true)) => {
+                            format!("the number {dup} is printed again (first on row {row})")
+                        }
+                        Some((row, false)) => format!(
+                            "the number {dup} was already given to the item on row {row}, which prints no number of its own"
+                        ),
+                        None => format!("the number {dup} is taken"),
+                    },
+                    None => "no requirement number is printed".to_owned(),
+                };
+                let of = if group.is_empty() {
+                    String::new()
+                } else {
+                    format!(" of {group}")
+                };
+                self.out.push(Numbered::Diagnostic(Diagnostic::warning(
+                    loc,
+                    format!(
+                        "{why}; id {candidate} reconstructed (the {} item{of})",
+                        ordinal_word(n)
+                    ),
+                )));
+                candidate
+            }
+        };
+        self.taken.insert(
+            id.as_str().into(),
+            (record.row, origin != IdOrigin::Reconstructed),
+        );
+        let req = match origin {
+            IdOrigin::Reconstructed => id.rsplit('-').next().unwrap_or_default().to_owned(),
+            _ => p.req.clone().unwrap_or_default(),
+        };
+        let number = Number {
+            id,
+            major: p.major.unwrap_or_default(),
+            middle: p.middle.unwrap_or_default(),
+            minor: p.minor.unwrap_or_default(),
+            req,
+            origin,
+        };
+        self.out.push(Numbered::Item(record, number));
+    }
+}
+
+/// The numbers of one run (records of one block sharing major and middle).
+fn read_run(run: &mut [(RawRecord, Parts)]) {
+    // `3 1 26 26`: the minor column repeats the requirement number on every
+    // row of the group that prints both.
+    let both: Vec<usize> = (0..run.len())
+        .filter(|&i| run[i].1.minor.is_some() && run[i].1.req.is_some())
+        .collect();
+    let copies = both.len() >= 2
+        && both.iter().all(|&i| run[i].1.minor == run[i].1.req)
+        && both
+            .windows(2)
+            .any(|w| run[w[0]].1.minor != run[w[1]].1.minor);
+    if copies {
+        for &i in &both {
+            run[i].1.minor = None;
+        }
+        return;
+    }
+    // Three numbers under a four-number header.
+    let short: Vec<usize> = (0..run.len())
+        .filter(|&i| run[i].1.short && run[i].1.minor.is_some())
+        .collect();
+    if short.is_empty() {
+        return;
+    }
+    let distinct: HashSet<&Option<String>> = short.iter().map(|&i| &run[i].1.minor).collect();
+    if distinct.len() == short.len() {
+        for &i in &short {
+            let p = &mut run[i].1;
+            p.req = p.minor.take();
+            p.req_from_third = true;
         }
     }
 }
@@ -285,112 +533,4 @@ fn ordinal_word(n: u64) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
-}
-
-fn assign(
-    file: &std::path::Path,
-    records: &[RawRecord],
-    parts: &[Parts],
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Number> {
-    let loc = |r: &RawRecord| {
-        Location::file(file)
-            .sheet(r.sheet.as_deref())
-            .cell(r.row, None)
-    };
-    // Groups (major, middle) that have a minor level somewhere.
-    let with_minor: HashSet<(Option<&str>, Option<&str>)> = parts
-        .iter()
-        .filter(|p| p.minor.is_some())
-        .map(|p| (p.major.as_deref(), p.middle.as_deref()))
-        .collect();
-    let groups: Vec<String> = parts.iter().map(group_key).collect();
-    let printed_ids: Vec<Option<String>> = parts
-        .iter()
-        .zip(&groups)
-        .map(|(p, g)| p.req.as_ref().map(|req| join_id(g, req)))
-        .collect();
-    // Every printed id, so a reconstructed one never takes it; the first row
-    // printing an id owns it.
-    let mut owner: HashMap<&str, usize> = HashMap::with_capacity(parts.len());
-    for (i, id) in printed_ids.iter().enumerate() {
-        if let Some(id) = id {
-            owner.entry(id.as_str()).or_insert(i);
-        }
-    }
-    let mut taken: HashSet<String> = owner.keys().map(|k| (*k).to_owned()).collect();
-    let mut counter: HashMap<&str, u64> = HashMap::new();
-    let mut out = Vec::with_capacity(records.len());
-    for (i, (record, p)) in records.iter().zip(parts).enumerate() {
-        let group = groups[i].as_str();
-        let printed = &printed_ids[i];
-        let mut origin = IdOrigin::Printed;
-        let id = match printed {
-            Some(id) if owner.get(id.as_str()) == Some(&i) => {
-                if let Some(n) = p.req.as_deref().and_then(integer_of) {
-                    let c = counter.entry(group).or_insert(0);
-                    *c = (*c).max(n);
-                }
-                if p.req_from_third
-                    && with_minor.contains(&(p.major.as_deref(), p.middle.as_deref()))
-                {
-                    origin = IdOrigin::Ambiguous;
-                    let third = p.req.clone().unwrap_or_default();
-                    diags.push(Diagnostic::warning(
-                        loc(record),
-                        format!(
-                            "ambiguous numbering: {} may be requirement {third} of {group} or a group {group}-{third} whose requirement number is missing; read as requirement {third} (id {id})",
-                            [&p.major, &p.middle, &p.req].iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" "),
-                        ),
-                    ));
-                }
-                id.clone()
-            }
-            _ => {
-                origin = IdOrigin::Reconstructed;
-                let c = counter.entry(group).or_insert(0);
-                let mut n = *c + 1;
-                let mut candidate = join_id(group, &n.to_string());
-                while taken.contains(&candidate) {
-                    n += 1;
-                    candidate = join_id(group, &n.to_string());
-                }
-                *c = n;
-                let why = match printed {
-                    Some(dup) => format!(
-                        "the number {dup} is printed again (first on row {})",
-                        records[owner[dup.as_str()]].row
-                    ),
-                    None => "no requirement number is printed".to_owned(),
-                };
-                let of = if group.is_empty() {
-                    String::new()
-                } else {
-                    format!(" of {group}")
-                };
-                diags.push(Diagnostic::warning(
-                    loc(record),
-                    format!(
-                        "{why}; id {candidate} reconstructed (the {} item{of})",
-                        ordinal_word(n)
-                    ),
-                ));
-                candidate
-            }
-        };
-        taken.insert(id.clone());
-        let req = match origin {
-            IdOrigin::Reconstructed => id.rsplit('-').next().unwrap_or_default().to_owned(),
-            _ => p.req.clone().unwrap_or_default(),
-        };
-        out.push(Number {
-            id,
-            major: p.major.clone().unwrap_or_default(),
-            middle: p.middle.clone().unwrap_or_default(),
-            minor: p.minor.clone().unwrap_or_default(),
-            req,
-            origin,
-        });
-    }
-    out
 }

@@ -11,9 +11,9 @@ use std::path::Path;
 
 use encoding_rs::{Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE, UTF_8};
 
-use super::{Book, Format, ReadOptions, MAX_CELLS};
+use super::{Format, ReadOptions, SheetMeta, Visitor};
 use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{Row, Sheet};
+use crate::grid::Row;
 
 /// Text decoded from bytes, with the encoding that was used.
 #[derive(Debug, Clone)]
@@ -123,7 +123,12 @@ fn first_invalid(encoding: &'static Encoding, bytes: &[u8]) -> usize {
     0
 }
 
-pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<Book> {
+pub(super) fn visit(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    visitor: &mut dyn Visitor,
+) -> Result<Format> {
     let text_like = Encoding::for_bom(bytes).is_some() || guess_utf16(bytes).is_some();
     if !text_like && options.encoding.is_none() && binary_bytes(bytes) {
         return Err(Error::at(
@@ -145,27 +150,26 @@ pub(super) fn read(path: &Path, bytes: &[u8], options: &ReadOptions) -> Result<B
             ),
         ));
     }
-    let rows = match json_rows(&text) {
-        Some(rows) => rows,
-        None => parse(path, &text, sniff_delimiter(&text))?,
-    };
-    if rows.iter().all(Row::is_blank) {
-        return Err(Error::at(path, ErrorKind::Empty));
-    }
     let mut notes = Vec::new();
     if decoded.encoding != "UTF-8" {
         notes.push(format!("read as {} text", decoded.encoding));
     }
-    Ok(Book {
-        format: Format::Text,
-        sheets: vec![Sheet {
-            name: None,
-            rows,
-            merges: Vec::new(),
-            hidden: false,
-        }],
-        notes,
-    })
+    let meta = SheetMeta {
+        index: 0,
+        name: None,
+        hidden: false,
+    };
+    let chosen = visitor.start(Format::Text, &notes, std::slice::from_ref(&meta))?;
+    if chosen.first() != Some(&true) {
+        return Ok(Format::Text);
+    }
+    visitor.begin(&meta, Vec::new())?;
+    match json_rows(&text) {
+        Some(rows) => rows.into_iter().try_for_each(|row| visitor.row(row))?,
+        None => each_row(path, &text, sniff_delimiter(&text), |row| visitor.row(row))?,
+    }
+    visitor.end()?;
+    Ok(Format::Text)
 }
 
 /// A json array of objects (a catalog exported with `-f json`, or jsonl) as
@@ -260,44 +264,60 @@ fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
-fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>> {
+/// The records of a text table as rows, one at a time.
+fn each_row(
+    path: &Path,
+    text: &str,
+    delimiter: u8,
+    mut f: impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .quoting(quoting_is_used(text, delimiter))
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    let mut cells_total = 0usize;
     // Row numbering as a spreadsheet shows it: blank lines are rows of their
     // own (the csv crate skips them; a record's position is where the reader
     // stood before skipping), a quoted line break is not.
     let mut previous = 0u32;
-    for record in reader.records() {
-        let record = record.map_err(|e| {
+    let mut record = csv::StringRecord::new();
+    loop {
+        let more = reader.read_record(&mut record).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             Error::at(
                 path,
                 ErrorKind::Corrupt(format!("the text table breaks at line {line}: {e}")),
             )
         })?;
+        if !more {
+            return Ok(());
+        }
         let start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
         let skipped = blank_lines_at(text.as_bytes(), start);
         let number = previous + 1 + skipped;
         previous = number;
         let cells: Vec<String> = record
             .iter()
-            .map(|f| f.replace("\r\n", "\n").replace('\r', "\n"))
+            .map(|f| {
+                if f.contains('\r') {
+                    f.replace("\r\n", "\n").replace('\r', "\n")
+                } else {
+                    f.to_owned()
+                }
+            })
             .collect();
-        cells_total += cells.len();
-        if cells_total > MAX_CELLS {
-            return Err(Error::at(
-                path,
-                ErrorKind::Limit(format!("the table holds more than {MAX_CELLS} cells")),
-            ));
-        }
-        rows.push(Row { number, cells });
+        f(Row { number, cells })?;
     }
+}
+
+#[cfg(test)]
+fn parse(path: &Path, text: &str, delimiter: u8) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    each_row(path, text, delimiter, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
     Ok(rows)
 }
 

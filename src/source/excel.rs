@@ -5,7 +5,8 @@
 //! through calamine's ranges. Merged regions come from calamine for xlsx and
 //! xls. Formulas count by their cached value.
 
-use std::io::Cursor;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use calamine::{
@@ -13,14 +14,12 @@ use calamine::{
     XlsbError, Xlsx, XlsxError,
 };
 
-use super::{Book, Format, MAX_CELLS};
+use super::{Book, Format, SheetMeta, Visitor, MAX_CELLS, MAX_DENSE_CELLS};
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::grid::{number_text, Region, Row, Sheet};
 
 /// Widest row we accept: Excel's own limit is 16,384 columns.
 const MAX_COLUMNS: u32 = 16_384;
-/// Dense cells (row widths added up) one file may expand to.
-const MAX_DENSE_CELLS: usize = 40_000_000;
 
 /// The largest part a workbook package may inflate to, and all parts together.
 const MAX_PART: u64 = 1 << 30;
@@ -29,8 +28,11 @@ const MAX_PACKAGE: u64 = 2 << 30;
 /// A zip bomb (a part, or the whole package, inflating past the limits) as
 /// the package declares it; `None` when it looks sane or is no zip at all
 /// (the readers then say what is wrong).
-fn bomb(bytes: &[u8], max_part: u64, max_package: u64) -> Option<String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+fn bomb<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    max_part: u64,
+    max_package: u64,
+) -> Option<String> {
     let mut total = 0u64;
     for i in 0..zip.len() {
         let (name, size) = {
@@ -45,63 +47,109 @@ fn bomb(bytes: &[u8], max_part: u64, max_package: u64) -> Option<String> {
     (total > max_package).then(|| format!("it inflates to {total} bytes"))
 }
 
-pub(super) fn read_zip(path: &Path, bytes: Vec<u8>) -> Result<Book> {
-    if let Some(why) = bomb(&bytes, MAX_PART, MAX_PACKAGE) {
-        return Err(Error::at(
-            path,
-            ErrorKind::Limit(format!(
-                "refusing a package that would not fit in memory: {why}"
-            )),
-        ));
+/// Where a zip package is read from: a file (streamed, never read whole) or
+/// bytes already in memory.
+#[derive(Clone, Copy)]
+pub(super) enum Input<'a> {
+    File(&'a Path),
+    Bytes(&'a [u8]),
+}
+
+/// A fresh reader over an [`Input`].
+pub(super) enum InputReader<'a> {
+    File(BufReader<File>),
+    Bytes(Cursor<&'a [u8]>),
+}
+
+impl<'a> Input<'a> {
+    fn open(self) -> std::io::Result<InputReader<'a>> {
+        Ok(match self {
+            Input::File(path) => {
+                InputReader::File(BufReader::with_capacity(1 << 16, File::open(path)?))
+            }
+            Input::Bytes(bytes) => InputReader::Bytes(Cursor::new(bytes)),
+        })
     }
-    let tail_start = bytes.len().saturating_sub(1 << 20);
-    let names = |needle: &[u8]| contains(&bytes[tail_start..], needle) || contains(&bytes, needle);
-    if names(b"xl/workbook.bin") {
-        let book = Xlsb::new(Cursor::new(bytes)).map_err(|e| xlsb_error(path, e))?;
-        read_xlsb(path, book)
-    } else if names(b"xl/workbook.xml") {
-        let merges = super::xlsx_merges::by_sheet(&bytes);
-        let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| xlsx_error(path, None, e))?;
-        read_xlsx(path, book, merges)
-    } else if names(b"content.xml") && contains(&bytes[..bytes.len().min(200)], b"opendocument") {
+
+    fn bytes(self) -> std::io::Result<std::borrow::Cow<'a, [u8]>> {
+        Ok(match self {
+            Input::File(path) => std::fs::read(path)?.into(),
+            Input::Bytes(bytes) => bytes.into(),
+        })
+    }
+}
+
+impl Read for InputReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            InputReader::File(f) => f.read(buf),
+            InputReader::Bytes(c) => c.read(buf),
+        }
+    }
+}
+
+impl Seek for InputReader<'_> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            InputReader::File(f) => f.seek(pos),
+            InputReader::Bytes(c) => c.seek(pos),
+        }
+    }
+}
+
+fn io(path: &Path, e: std::io::Error) -> Error {
+    Error::at(path, ErrorKind::Io(e))
+}
+
+pub(super) fn visit_zip(
+    path: &Path,
+    input: Input<'_>,
+    visitor: &mut dyn Visitor,
+) -> Result<Format> {
+    let names: Vec<String> = match zip::ZipArchive::new(input.open().map_err(|e| io(path, e))?) {
+        Ok(mut zip) => {
+            if let Some(why) = bomb(&mut zip, MAX_PART, MAX_PACKAGE) {
+                return Err(Error::at(
+                    path,
+                    ErrorKind::Limit(format!(
+                        "refusing a package that would not fit in memory: {why}"
+                    )),
+                ));
+            }
+            zip.file_names()
+                .filter_map(|n| n.ok().map(|n| n.into_owned()))
+                .collect()
+        }
+        Err(_) => return Err(broken_zip(path, input)),
+    };
+    let has = |name: &str| names.iter().any(|n| n == name);
+    if has("xl/workbook.bin") {
+        let book =
+            Xlsb::new(input.open().map_err(|e| io(path, e))?).map_err(|e| xlsb_error(path, e))?;
+        stream(path, StreamBook::Xlsb(book), input, visitor)?;
+        Ok(Format::Xlsb)
+    } else if has("xl/workbook.xml") {
+        let book = Xlsx::new(input.open().map_err(|e| io(path, e))?)
+            .map_err(|e| xlsx_error(path, None, e))?;
+        stream(path, StreamBook::Xlsx(book), input, visitor)?;
+        Ok(Format::Xlsx)
+    } else if has("content.xml") && has("mimetype") {
+        let bytes = input.bytes().map_err(|e| io(path, e))?;
         if !contains(&bytes[..bytes.len().min(200)], b"opendocument.spreadsheet") {
             return Err(Error::at(
                 path,
                 ErrorKind::NotSpreadsheet("an OpenDocument file that is not a spreadsheet".into()),
             ));
         }
-        let scan = super::ods_spans::scan(&bytes);
-        // calamine expands repeated cells into a dense rectangle: refuse one
-        // that the content claims but memory cannot hold
-        if scan.cells > MAX_CELLS as u64 || scan.area > MAX_DENSE_CELLS as u64 {
-            return Err(Error::at(
-                path,
-                ErrorKind::Limit(format!(
-                    "the spreadsheet claims {} filled cells over {} cells of area (repeated cells counted); refusing to expand it",
-                    scan.cells, scan.area
-                )),
-            ));
-        }
-        let mut spans = scan.regions;
-        let book = Ods::new(Cursor::new(bytes)).map_err(|e| ods_error(path, None, e))?;
-        let mut out = read_ranges(path, book, Format::Ods, ods_error)?;
-        for sheet in &mut out.sheets {
-            if let Some(regions) = sheet.name.as_ref().and_then(|n| spans.remove(n)) {
-                sheet.merges = regions;
-            }
-        }
-        Ok(out)
-    } else if names(b"[Content_Types].xml") || names(b"content.xml") {
+        let book = read_ods(path, &bytes)?;
+        book.visit(visitor)?;
+        Ok(Format::Ods)
+    } else if has("[Content_Types].xml") || has("content.xml") {
         Err(Error::at(
             path,
             ErrorKind::NotSpreadsheet(
                 "a zip package that holds no workbook (a Word or PowerPoint file?)".into(),
             ),
-        ))
-    } else if find_end_of_central_directory(&bytes).is_none() {
-        Err(Error::at(
-            path,
-            ErrorKind::Corrupt("the zip archive ends before its directory (truncated?)".into()),
         ))
     } else {
         Err(Error::at(
@@ -111,15 +159,284 @@ pub(super) fn read_zip(path: &Path, bytes: Vec<u8>) -> Result<Book> {
     }
 }
 
-pub(super) fn read_compound(path: &Path, bytes: Vec<u8>) -> Result<Book> {
+/// Why a file that starts like a zip archive cannot be opened as one.
+fn broken_zip(path: &Path, input: Input<'_>) -> Error {
+    let truncated = match input.bytes() {
+        Ok(bytes) => find_end_of_central_directory(&bytes).is_none(),
+        Err(e) => return io(path, e),
+    };
+    if truncated {
+        Error::at(
+            path,
+            ErrorKind::Corrupt("the zip archive ends before its directory (truncated?)".into()),
+        )
+    } else {
+        Error::at(
+            path,
+            ErrorKind::Corrupt("broken zip archive (its directory cannot be read)".into()),
+        )
+    }
+}
+
+fn read_ods(path: &Path, bytes: &[u8]) -> Result<Book> {
+    let scan = super::ods_spans::scan(bytes);
+    // calamine expands repeated cells into a dense rectangle: refuse one
+    // that the content claims but memory cannot hold
+    if scan.cells > MAX_CELLS as u64 || scan.area > MAX_DENSE_CELLS as u64 {
+        return Err(Error::at(
+            path,
+            ErrorKind::Limit(format!(
+                "the spreadsheet claims {} filled cells over {} cells of area (repeated cells counted); refusing to expand it",
+                scan.cells, scan.area
+            )),
+        ));
+    }
+    let mut spans = scan.regions;
+    let book = Ods::new(Cursor::new(bytes)).map_err(|e| ods_error(path, None, e))?;
+    let mut out = read_ranges(path, book, Format::Ods, ods_error)?;
+    for sheet in &mut out.sheets {
+        if let Some(regions) = sheet.name.as_ref().and_then(|n| spans.remove(n)) {
+            sheet.merges = regions;
+        }
+    }
+    Ok(out)
+}
+
+/// A workbook whose sheets calamine streams cell by cell.
+enum StreamBook<'a> {
+    Xlsx(Xlsx<InputReader<'a>>),
+    Xlsb(Xlsb<InputReader<'a>>),
+}
+
+/// What the reading thread hands to the visitor.
+enum Message {
+    Begin(usize, Vec<Region>),
+    Rows(Vec<Row>),
+    End,
+}
+
+/// Rows sent to the visitor at a time.
+const BATCH: usize = 64;
+
+/// Stream the chosen sheets: calamine parses on a thread of its own while the
+/// visitor (the layout) works on the rows already read, so reading and
+/// laying out overlap, and only a few batches of rows are ever in flight.
+fn stream(
+    path: &Path,
+    mut book: StreamBook<'_>,
+    input: Input<'_>,
+    visitor: &mut dyn Visitor,
+) -> Result<()> {
+    let metas: Vec<calamine::Sheet> = match &book {
+        StreamBook::Xlsx(b) => b.sheets_metadata().to_vec(),
+        StreamBook::Xlsb(b) => b.sheets_metadata().to_vec(),
+    };
+    let metas: Vec<(SheetMeta, String)> = metas
+        .into_iter()
+        .filter(|m| m.typ == SheetType::WorkSheet)
+        .enumerate()
+        .map(|(index, m)| {
+            let meta = SheetMeta {
+                index,
+                name: Some(m.name.clone()),
+                hidden: m.visible != SheetVisible::Visible,
+            };
+            (meta, m.name)
+        })
+        .collect();
+    let plain: Vec<SheetMeta> = metas.iter().map(|(m, _)| m.clone()).collect();
+    let chosen = visitor.start(
+        match book {
+            StreamBook::Xlsx(_) => Format::Xlsx,
+            StreamBook::Xlsb(_) => Format::Xlsb,
+        },
+        &[],
+        &plain,
+    )?;
+    let wanted: Vec<(usize, String)> = metas
+        .iter()
+        .zip(&chosen)
+        .filter(|(_, &c)| c)
+        .map(|((m, name), _)| (m.index, name.clone()))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(16);
+        let reader = scope.spawn(move || -> Result<()> {
+            for (index, name) in &wanted {
+                let merges = match &mut book {
+                    StreamBook::Xlsx(b) => {
+                        let scanned = input
+                            .open()
+                            .ok()
+                            .and_then(|r| super::xlsx_merges::of_sheet(r, name));
+                        let dims = match scanned {
+                            Some(d) => d,
+                            None => b
+                                .merge_cells_by_sheet_name(name)
+                                .map_err(|e| xlsx_error(path, Some(name), e))?,
+                        };
+                        regions(dims)
+                    }
+                    StreamBook::Xlsb(_) => Vec::new(),
+                };
+                if tx.send(Message::Begin(*index, merges)).is_err() {
+                    return Ok(());
+                }
+                let mut rows = RowAssembler::new(path, name, &tx);
+                match &mut book {
+                    StreamBook::Xlsx(b) => {
+                        let mut cells = b
+                            .worksheet_cells_reader(name)
+                            .map_err(|e| xlsx_error(path, Some(name), e))?;
+                        while let Some(cell) = cells
+                            .next_cell()
+                            .map_err(|e| xlsx_error(path, Some(name), e))?
+                        {
+                            let (row, col) = cell.get_position();
+                            if !rows.push(row, col, data_ref_text(cell.get_value()))? {
+                                return Ok(());
+                            }
+                        }
+                    }
+                    StreamBook::Xlsb(b) => {
+                        let mut cells = b
+                            .worksheet_cells_reader(name)
+                            .map_err(|e| xlsb_error(path, e))?;
+                        while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
+                            let (row, col) = cell.get_position();
+                            if !rows.push(row, col, data_ref_text(cell.get_value()))? {
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                if !rows.finish() || tx.send(Message::End).is_err() {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        });
+        let mut visited = Ok(());
+        for message in rx {
+            let step = match message {
+                Message::Begin(index, merges) => visitor.begin(&plain[index], merges),
+                Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
+                Message::End => visitor.end(),
+            };
+            if let Err(e) = step {
+                // dropping the receiver stops the reader
+                visited = Err(e);
+                break;
+            }
+        }
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(super::malformed(path)));
+        read.and(visited)
+    })
+}
+
+/// Cells in sheet order into rows, sent on in batches.
+struct RowAssembler<'a, 'b> {
+    path: &'a Path,
+    name: &'a str,
+    tx: &'b std::sync::mpsc::SyncSender<Message>,
+    current: Option<Row>,
+    batch: Vec<Row>,
+}
+
+impl<'a, 'b> RowAssembler<'a, 'b> {
+    fn new(path: &'a Path, name: &'a str, tx: &'b std::sync::mpsc::SyncSender<Message>) -> Self {
+        RowAssembler {
+            path,
+            name,
+            tx,
+            current: None,
+            batch: Vec::with_capacity(BATCH),
+        }
+    }
+
+    /// Add a cell (0-based row and column); false when the visitor is gone.
+    fn push(&mut self, row: u32, col: u32, text: String) -> Result<bool> {
+        if text.is_empty() {
+            return Ok(true);
+        }
+        if col >= MAX_COLUMNS {
+            return Err(Error::new(
+                ErrorKind::Limit(format!(
+                    "a cell lies beyond column XFD (column {}), which no spreadsheet program writes",
+                    col + 1
+                )),
+                Location::file(self.path)
+                    .sheet(Some(self.name))
+                    .cell(row + 1, Some(col)),
+            ));
+        }
+        let number = row + 1;
+        // rows come in ascending order in any workbook a spreadsheet
+        // program writes; a row met again starts a row of its own
+        if self.current.as_ref().map(|r| r.number) != Some(number) && !self.flush() {
+            return Ok(false);
+        }
+        let current = self.current.get_or_insert_with(|| Row {
+            number,
+            cells: Vec::new(),
+        });
+        let col = col as usize;
+        if current.cells.len() <= col {
+            current.cells.resize(col + 1, String::new());
+        }
+        current.cells[col] = text;
+        Ok(true)
+    }
+
+    fn flush(&mut self) -> bool {
+        if let Some(row) = self.current.take() {
+            self.batch.push(row);
+        }
+        if self.batch.len() >= BATCH {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            return self.tx.send(Message::Rows(batch)).is_ok();
+        }
+        true
+    }
+
+    /// Send what is left; false when the visitor is gone.
+    fn finish(mut self) -> bool {
+        if let Some(row) = self.current.take() {
+            self.batch.push(row);
+        }
+        self.batch.is_empty()
+            || self
+                .tx
+                .send(Message::Rows(std::mem::take(&mut self.batch)))
+                .is_ok()
+    }
+}
+
+fn regions(merges: Vec<Dimensions>) -> Vec<Region> {
+    merges
+        .into_iter()
+        .map(|d| Region {
+            first_row: d.start.0 + 1,
+            last_row: d.end.0 + 1,
+            first_col: d.start.1,
+            last_col: d.end.1.min(MAX_COLUMNS - 1),
+        })
+        .collect()
+}
+
+pub(super) fn read_compound(path: &Path, bytes: &[u8]) -> Result<Book> {
     // An encrypted xlsx is an OLE compound file holding `EncryptedPackage`.
-    if contains(&bytes, &utf16le("EncryptedPackage"))
-        || contains(&bytes, &utf16le("EncryptionInfo"))
+    if contains(bytes, &utf16le("EncryptedPackage")) || contains(bytes, &utf16le("EncryptionInfo"))
     {
         return Err(Error::at(path, ErrorKind::Encrypted));
     }
-    if !contains(&bytes, &utf16le("Workbook")) && !contains(&bytes, &utf16le("Book")) {
-        if compound_directory_missing(&bytes) {
+    if !contains(bytes, &utf16le("Workbook")) && !contains(bytes, &utf16le("Book")) {
+        if compound_directory_missing(bytes) {
             return Err(Error::at(
                 path,
                 ErrorKind::Corrupt(
@@ -135,7 +452,7 @@ pub(super) fn read_compound(path: &Path, bytes: Vec<u8>) -> Result<Book> {
         ));
     }
     // calamine makes a dense range of every sheet as it opens the file
-    if let Some(area) = super::xls_scan::largest_area(&bytes) {
+    if let Some(area) = super::xls_scan::largest_area(bytes) {
         if area > MAX_DENSE_CELLS as u64 {
             return Err(Error::at(
                 path,
@@ -151,71 +468,6 @@ pub(super) fn read_compound(path: &Path, bytes: Vec<u8>) -> Result<Book> {
     Ok(book_out)
 }
 
-fn read_xlsx(
-    path: &Path,
-    mut book: Xlsx<Cursor<Vec<u8>>>,
-    mut known_merges: Option<std::collections::HashMap<String, Vec<Dimensions>>>,
-) -> Result<Book> {
-    let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
-    let mut budget = Budget::default();
-    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
-        let name = meta.name.clone();
-        let merges = match known_merges.as_mut().and_then(|m| m.remove(&name)) {
-            Some(m) => m,
-            None => book
-                .merge_cells_by_sheet_name(&name)
-                .map_err(|e| xlsx_error(path, Some(&name), e))?,
-        };
-        let mut builder = SheetBuilder::new(path, &name);
-        {
-            let mut reader = book
-                .worksheet_cells_reader(&name)
-                .map_err(|e| xlsx_error(path, Some(&name), e))?;
-            while let Some(cell) = reader
-                .next_cell()
-                .map_err(|e| xlsx_error(path, Some(&name), e))?
-            {
-                let (row, col) = cell.get_position();
-                let text = data_ref_text(cell.get_value());
-                builder.push(row, col, text, &mut budget)?;
-            }
-        }
-        sheets.push(builder.finish(merges, meta.visible != SheetVisible::Visible));
-    }
-    Ok(Book {
-        format: Format::Xlsx,
-        sheets,
-        notes: Vec::new(),
-    })
-}
-
-fn read_xlsb(path: &Path, mut book: Xlsb<Cursor<Vec<u8>>>) -> Result<Book> {
-    let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
-    let mut sheets = Vec::new();
-    let mut budget = Budget::default();
-    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
-        let name = meta.name.clone();
-        let mut builder = SheetBuilder::new(path, &name);
-        {
-            let mut reader = book
-                .worksheet_cells_reader(&name)
-                .map_err(|e| xlsb_error(path, e))?;
-            while let Some(cell) = reader.next_cell().map_err(|e| xlsb_error(path, e))? {
-                let (row, col) = cell.get_position();
-                let text = data_ref_text(cell.get_value());
-                builder.push(row, col, text, &mut budget)?;
-            }
-        }
-        sheets.push(builder.finish(Vec::new(), meta.visible != SheetVisible::Visible));
-    }
-    Ok(Book {
-        format: Format::Xlsb,
-        sheets,
-        notes: Vec::new(),
-    })
-}
-
 /// Merged regions of a workbook that reports them (xls does; ods does not).
 trait Merges {
     fn merges(&mut self, _name: &str) -> Vec<Dimensions> {
@@ -223,22 +475,22 @@ trait Merges {
     }
 }
 
-impl Merges for Xls<Cursor<Vec<u8>>> {
+impl Merges for Xls<Cursor<&[u8]>> {
     fn merges(&mut self, name: &str) -> Vec<Dimensions> {
         self.merge_cells_by_sheet_name(name).unwrap_or_default()
     }
 }
 
-impl Merges for Ods<Cursor<Vec<u8>>> {}
+impl Merges for Ods<Cursor<&[u8]>> {}
 
-fn read_ranges<R, E>(
+fn read_ranges<'a, R, E>(
     path: &Path,
     mut book: R,
     format: Format,
     error: fn(&Path, Option<&str>, E) -> Error,
 ) -> Result<Book>
 where
-    R: Reader<Cursor<Vec<u8>>, Error = E> + Merges,
+    R: Reader<Cursor<&'a [u8]>, Error = E> + Merges,
 {
     let metas: Vec<calamine::Sheet> = book.sheets_metadata().to_vec();
     let mut sheets = Vec::new();
@@ -350,15 +602,7 @@ impl<'a> SheetBuilder<'a> {
                 last.cells[col] = text;
             }
         }
-        let merges = merges
-            .into_iter()
-            .map(|d| Region {
-                first_row: d.start.0 + 1,
-                last_row: d.end.0 + 1,
-                first_col: d.start.1,
-                last_col: d.end.1.min(MAX_COLUMNS - 1),
-            })
-            .collect();
+        let merges = regions(merges);
         Sheet {
             name: Some(self.name),
             rows,
@@ -509,9 +753,9 @@ mod tests {
         .unwrap();
         zip.write_all(&vec![b' '; 5000]).unwrap();
         let bytes = zip.finish().unwrap().into_inner();
-        assert!(bomb(&bytes, 4096, 1 << 20).is_some_and(|w| w.contains("sharedStrings")));
-        assert!(bomb(&bytes, 1 << 20, 4096).is_some());
-        assert!(bomb(&bytes, 1 << 20, 1 << 20).is_none());
-        assert!(bomb(b"not a zip", 1, 1).is_none());
+        let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+        assert!(bomb(&mut zip, 4096, 1 << 20).is_some_and(|w| w.contains("sharedStrings")));
+        assert!(bomb(&mut zip, 1 << 20, 4096).is_some());
+        assert!(bomb(&mut zip, 1 << 20, 1 << 20).is_none());
     }
 }

@@ -14,8 +14,8 @@ mod xlsx_merges;
 
 use std::path::Path;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::grid::Sheet;
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::grid::{Region, Row, Sheet};
 
 pub use delimited::{decode, Decoded};
 
@@ -49,7 +49,7 @@ pub struct ReadOptions {
     pub encoding: Option<String>,
 }
 
-/// A file read into sheets.
+/// A file read into sheets, all in memory.
 #[derive(Debug, Clone)]
 pub struct Book {
     pub format: Format,
@@ -58,30 +58,93 @@ pub struct Book {
     pub notes: Vec<String>,
 }
 
-/// Upper bound on the cells one file may hold, so a hostile file ends in a
-/// clear error instead of exhausting memory.
-pub const MAX_CELLS: usize = 20_000_000;
+impl Book {
+    /// Hand the book's sheets to a visitor, as a reader streaming the file would.
+    ///
+    /// # Errors
+    /// What the visitor returns.
+    pub fn visit(&self, visitor: &mut dyn Visitor) -> Result<()> {
+        let metas: Vec<SheetMeta> = self
+            .sheets
+            .iter()
+            .enumerate()
+            .map(|(index, s)| SheetMeta {
+                index,
+                name: s.name.clone(),
+                hidden: s.hidden,
+            })
+            .collect();
+        let chosen = visitor.start(self.format, &self.notes, &metas)?;
+        for ((sheet, meta), wanted) in self.sheets.iter().zip(&metas).zip(chosen) {
+            if !wanted {
+                continue;
+            }
+            visitor.begin(meta, sheet.merges.clone())?;
+            for row in &sheet.rows {
+                visitor.row(row.clone())?;
+            }
+            visitor.end()?;
+        }
+        Ok(())
+    }
+}
 
-/// Read every sheet of a spreadsheet or text table.
+/// A sheet as a reader announces it, before its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetMeta {
+    /// 0-based position in the workbook.
+    pub index: usize,
+    /// None for a text file.
+    pub name: Option<String>,
+    pub hidden: bool,
+}
+
+/// Receives a file's sheets row by row, in order: what the readers push and
+/// the layout stage consumes, so that a sheet of a million rows never has to
+/// be held whole.
+pub trait Visitor {
+    /// The file is open: its format, notes (the encoding used) and sheets.
+    /// Returns which sheets to read; the others are skipped unread.
+    ///
+    /// # Errors
+    /// Whatever the visitor refuses (a `--sheet` that names no sheet).
+    fn start(
+        &mut self,
+        format: Format,
+        notes: &[String],
+        sheets: &[SheetMeta],
+    ) -> Result<Vec<bool>>;
+    /// A chosen sheet begins, with its merged regions.
+    ///
+    /// # Errors
+    /// Whatever the visitor fails at.
+    fn begin(&mut self, sheet: &SheetMeta, merges: Vec<Region>) -> Result<()>;
+    /// The next row holding something, in ascending order.
+    ///
+    /// # Errors
+    /// Whatever the visitor fails at (writing its output).
+    fn row(&mut self, row: Row) -> Result<()>;
+    /// The sheet has no more rows.
+    ///
+    /// # Errors
+    /// Whatever the visitor fails at.
+    fn end(&mut self) -> Result<()>;
+}
+
+/// Upper bound on the cells one file may hold in memory, so a hostile file
+/// ends in a clear error instead of exhausting memory. Streaming consumers
+/// (the catalog) hold a window of rows and need no such bound.
+pub const MAX_CELLS: usize = 20_000_000;
+/// Dense cells (row widths added up) one book may hold in memory.
+pub const MAX_DENSE_CELLS: usize = 40_000_000;
+
+/// Read every sheet of a spreadsheet or text table into memory.
 ///
 /// # Errors
 /// A missing, empty, encrypted, damaged or undecodable file, or one that is not
 /// a spreadsheet at all; the error names the file.
 pub fn open(path: &Path, options: &ReadOptions) -> Result<Book> {
-    if path.is_dir() {
-        return Err(Error::at(
-            path,
-            ErrorKind::NotSpreadsheet("it is a folder, not a file".into()),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let kind = if e.kind() == std::io::ErrorKind::NotFound {
-            ErrorKind::Missing
-        } else {
-            ErrorKind::Io(e)
-        };
-        Error::at(path, kind)
-    })?;
+    let bytes = read_file(path)?;
     read_bytes(path, bytes, options)
 }
 
@@ -90,23 +153,174 @@ pub fn open(path: &Path, options: &ReadOptions) -> Result<Book> {
 /// # Errors
 /// As [`open`].
 pub fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<Book> {
+    let mut collector = Collector::new(path);
+    let format = visit_bytes(path, &bytes, options, &mut collector)?;
+    Ok(collector.finish(format))
+}
+
+/// Stream a file's sheets to a visitor. Workbooks in zip packages (xlsx,
+/// xlsm, xlsb) are read from the file as they are parsed, cell by cell, never
+/// whole; xls, ods and text files are read into memory first.
+///
+/// # Errors
+/// As [`open`], and whatever the visitor returns.
+pub fn visit(path: &Path, options: &ReadOptions, visitor: &mut dyn Visitor) -> Result<Format> {
+    let head = read_head(path)?;
+    if matches!(sniff(&head), Sniffed::Zip) {
+        return guarded(path, || {
+            excel::visit_zip(path, excel::Input::File(path), visitor)
+        });
+    }
+    let bytes = read_file(path)?;
+    visit_bytes(path, &bytes, options, visitor)
+}
+
+/// [`visit`] of a file already in memory; `path` only names it in messages.
+///
+/// # Errors
+/// As [`visit`].
+pub fn visit_bytes(
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+    visitor: &mut dyn Visitor,
+) -> Result<Format> {
     if bytes.is_empty() {
         return Err(Error::at(path, ErrorKind::Empty));
     }
-    let sniffed = sniff(&bytes);
-    // The spreadsheet parsers are not ours: a malformed file that makes one
-    // panic is reported as a damaged file, with its name.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match sniffed {
-        Sniffed::Zip => excel::read_zip(path, bytes),
-        Sniffed::Compound => excel::read_compound(path, bytes),
-        Sniffed::Text => delimited::read(path, &bytes, options),
-    }));
-    result.unwrap_or_else(|_| {
-        Err(Error::at(
+    match sniff(bytes) {
+        Sniffed::Zip => guarded(path, || {
+            excel::visit_zip(path, excel::Input::Bytes(bytes), visitor)
+        }),
+        Sniffed::Compound => {
+            let book = guarded(path, || excel::read_compound(path, bytes))?;
+            book.visit(visitor)?;
+            Ok(book.format)
+        }
+        Sniffed::Text => delimited::visit(path, bytes, options, visitor),
+    }
+}
+
+/// The spreadsheet parsers are not ours: a malformed file that makes one
+/// panic is reported as a damaged file, with its name.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(malformed(path)))
+}
+
+fn malformed(path: &Path) -> Error {
+    Error::at(
+        path,
+        ErrorKind::Corrupt("the file could not be parsed (its structure is malformed)".into()),
+    )
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    let kind = if e.kind() == std::io::ErrorKind::NotFound {
+        ErrorKind::Missing
+    } else {
+        ErrorKind::Io(e)
+    };
+    Error::at(path, kind)
+}
+
+fn check_not_folder(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::at(
             path,
-            ErrorKind::Corrupt("the file could not be parsed (its structure is malformed)".into()),
-        ))
-    })
+            ErrorKind::NotSpreadsheet("it is a folder, not a file".into()),
+        ));
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    check_not_folder(path)?;
+    std::fs::read(path).map_err(|e| io_error(path, e))
+}
+
+/// The first bytes of a file, enough to tell its format.
+fn read_head(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    check_not_folder(path)?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut head = Vec::with_capacity(8);
+    file.take(8)
+        .read_to_end(&mut head)
+        .map_err(|e| io_error(path, e))?;
+    if head.is_empty() {
+        return Err(Error::at(path, ErrorKind::Empty));
+    }
+    Ok(head)
+}
+
+/// Collects what a reader streams into a [`Book`], within the memory bounds.
+struct Collector<'a> {
+    path: &'a Path,
+    notes: Vec<String>,
+    sheets: Vec<Sheet>,
+    cells: usize,
+    dense: usize,
+}
+
+impl<'a> Collector<'a> {
+    fn new(path: &'a Path) -> Collector<'a> {
+        Collector {
+            path,
+            notes: Vec::new(),
+            sheets: Vec::new(),
+            cells: 0,
+            dense: 0,
+        }
+    }
+
+    fn finish(self, format: Format) -> Book {
+        Book {
+            format,
+            sheets: self.sheets,
+            notes: self.notes,
+        }
+    }
+}
+
+impl Visitor for Collector<'_> {
+    fn start(&mut self, _: Format, notes: &[String], sheets: &[SheetMeta]) -> Result<Vec<bool>> {
+        self.notes = notes.to_vec();
+        Ok(vec![true; sheets.len()])
+    }
+
+    fn begin(&mut self, sheet: &SheetMeta, merges: Vec<Region>) -> Result<()> {
+        self.sheets.push(Sheet {
+            name: sheet.name.clone(),
+            rows: Vec::new(),
+            merges,
+            hidden: sheet.hidden,
+        });
+        Ok(())
+    }
+
+    fn row(&mut self, row: Row) -> Result<()> {
+        self.cells += row.cells.iter().filter(|c| !c.is_empty()).count();
+        self.dense += row.cells.len();
+        let sheet = self.sheets.last_mut().ok_or_else(|| malformed(self.path))?;
+        if self.cells > MAX_CELLS || self.dense > MAX_DENSE_CELLS {
+            let at = Location::file(self.path)
+                .sheet(sheet.name.as_deref())
+                .cell(row.number, None);
+            return Err(Error::new(
+                ErrorKind::Limit(format!(
+                    "the workbook holds more than {MAX_CELLS} cells (or rows wider than its content warrants); refusing to read it whole"
+                )),
+                at,
+            ));
+        }
+        sheet.rows.push(row);
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 enum Sniffed {
