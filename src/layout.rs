@@ -501,14 +501,14 @@ enum Placed {
 
 /// The kind of each cell of a row, up to `width`. Short texts (group cells,
 /// levels, guideline names, references) repeat down a sheet and are typed
-/// once; long texts are unique and typed by their head alone.
+/// once; longer texts are mostly unique and typed as they come.
 fn kinds_of(row: &Row, width: usize) -> Vec<Kind> {
     (0..width)
         .map(|c| {
             let text = row.cell(c);
             if text.is_empty() {
                 Kind::Empty
-            } else if text.len() > 120 {
+            } else if text.len() > 48 {
                 kind(text)
             } else {
                 kind_cached(text)
@@ -1142,17 +1142,21 @@ fn name_answer_column(
 /// A row of one distinct value (a section title, a note) is not an item,
 /// unless that value is a requirement text standing in its column.
 fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
-    let raw: BTreeSet<&str> = full
-        .cells
-        .iter()
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if raw.len() > 2 {
-        return false;
+    // most rows hold several distinct values: told apart without a copy
+    let mut raw: [&str; 2] = [""; 2];
+    let mut seen = 0;
+    for c in &full.cells {
+        let t = c.trim();
+        if t.is_empty() || raw[..seen].contains(&t) {
+            continue;
+        }
+        if seen == 2 {
+            return false;
+        }
+        raw[seen] = t;
+        seen += 1;
     }
-    let values: BTreeSet<String> = raw.into_iter().map(compact).collect();
-    if values.len() != 1 {
+    if seen == 0 || (seen == 2 && compact(raw[0]) != compact(raw[1])) {
         return false;
     }
     let (col, text) = match full

@@ -196,6 +196,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 },
                 sheet: input.sheet,
             };
+            let format = output_format(&output)?;
+            if let Some(rows) = streamed(format) {
+                return stream_catalog(&file, &options, rows, &output);
+            }
             let cat = catalog::read(&file, &options)?;
             if !output.quiet {
                 for d in &cat.diagnostics {
@@ -439,10 +443,119 @@ fn read_catalog(
     Ok(cat)
 }
 
-/// Render a report where the flags say, in the format they ask for.
-fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
-    let stdout_tty = std::io::stdout().is_terminal();
-    let format: Format = match (output.format, &output.output) {
+/// Formats whose rows are written as they are read.
+fn streamed(format: Format) -> Option<render::rows::RowFormat> {
+    use render::rows::RowFormat;
+    match format {
+        Format::Csv => Some(RowFormat::Csv),
+        Format::Tsv => Some(RowFormat::Tsv),
+        Format::Json => Some(RowFormat::Json),
+        Format::Jsonl => Some(RowFormat::Jsonl),
+        _ => None,
+    }
+}
+
+/// Where a streamed output goes.
+enum Out {
+    File(render::AtomicFile),
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Out::File(f) => f.write(buf),
+            Out::Stdout(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Out::File(f) => f.flush(),
+            Out::Stdout(s) => s.flush(),
+        }
+    }
+}
+
+/// The catalog's items written as they are read, its diagnostics told as
+/// they are found: a sheet of a million rows is never held whole.
+struct CatalogWriter {
+    rows: render::rows::RowWriter<Out>,
+    quiet: bool,
+    /// The reader of stdout went away (`| head`): stop quietly.
+    closed: bool,
+}
+
+impl CatalogWriter {
+    fn fail(&mut self, e: std::io::Error) -> checksheet::Error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            self.closed = true;
+        }
+        checksheet::Error::at(Path::new("-"), checksheet::ErrorKind::Output(e.to_string()))
+    }
+}
+
+impl catalog::Sink for CatalogWriter {
+    fn item(
+        &mut self,
+        item: catalog::Item,
+        _: checksheet::layout::RawRecord,
+    ) -> checksheet::Result<()> {
+        match self.rows.row(&report::item_row(&item)) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    fn orphan(&mut self, _: checksheet::layout::RawRecord) -> checksheet::Result<()> {
+        Ok(())
+    }
+
+    fn diagnostic(&mut self, d: checksheet::diagnostic::Diagnostic) -> checksheet::Result<()> {
+        if !self.quiet {
+            eprintln!("{d}");
+        }
+        Ok(())
+    }
+}
+
+fn stream_catalog(
+    file: &Path,
+    options: &CatalogOptions,
+    format: render::rows::RowFormat,
+    output: &OutputArgs,
+) -> anyhow::Result<u8> {
+    let out = match &output.output {
+        Some(path) => Out::File(render::AtomicFile::create(path)?),
+        None => Out::Stdout(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    };
+    let rows = render::rows::RowWriter::new(format, &report::CATALOG_COLUMNS, output.raw, out);
+    let mut writer = CatalogWriter {
+        rows,
+        quiet: output.quiet,
+        closed: false,
+    };
+    let outline = match catalog::stream(file, options, &mut writer) {
+        Ok(outline) => outline,
+        Err(_) if writer.closed => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    match writer.rows.finish() {
+        Ok(Out::File(f)) => f.commit()?,
+        Ok(Out::Stdout(_)) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(u8::from(outline.warnings > 0))
+}
+
+/// The format the flags ask for: `-f`, else the extension of `-o`, else a
+/// table on a terminal and csv into a pipe.
+fn output_format(output: &OutputArgs) -> anyhow::Result<Format> {
+    Ok(match (output.format, &output.output) {
         (Some(f), _) => f.into(),
         (None, Some(path)) => Format::from_extension(path).ok_or_else(|| {
             anyhow::anyhow!(
@@ -450,9 +563,15 @@ fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
                 path.display()
             )
         })?,
-        (None, None) if stdout_tty => Format::Table,
+        (None, None) if std::io::stdout().is_terminal() => Format::Table,
         (None, None) => Format::Csv,
-    };
+    })
+}
+
+/// Render a report where the flags say, in the format they ask for.
+fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
+    let stdout_tty = std::io::stdout().is_terminal();
+    let format = output_format(output)?;
     let options = render::Options {
         raw: output.raw,
         color: stdout_tty && output.output.is_none() && std::env::var_os("NO_COLOR").is_none(),

@@ -384,9 +384,12 @@ impl Numberer {
                 }
             }
         }
-        let loc = Location::file(&self.file)
-            .sheet(record.sheet.as_deref())
-            .cell(record.row, None);
+        let file = &self.file;
+        let loc = || {
+            Location::file(file)
+                .sheet(record.sheet.as_deref())
+                .cell(record.row, None)
+        };
         let mut origin = IdOrigin::Printed;
         let id = match printed {
             Some(id) if !self.taken.contains_key(id.as_str()) => {
@@ -402,7 +405,7 @@ impl Numberer {
                     origin = IdOrigin::Ambiguous;
                     let third = p.req.clone().unwrap_or_default();
                     self.out.push(Numbered::Diagnostic(Diagnostic::warning(
-                        loc,
+                        loc(),
                         format!(
                             "ambiguous numbering: {} may be requirement {third} of {group} or a group {group}-{third} whose requirement number is missing; read as requirement {third} (id {id})",
                             [&p.major, &p.middle, &p.req].iter().filter_map(|x| x.as_deref()).collect::<Vec<_>>().join(" "),
@@ -441,7 +444,7 @@ impl Numberer {
                     format!(" of {group}")
                 };
                 self.out.push(Numbered::Diagnostic(Diagnostic::warning(
-                    loc,
+                    loc(),
                     format!(
                         "{why}; id {candidate} reconstructed (the {} item{of})",
                         ordinal_word(n)

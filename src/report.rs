@@ -130,7 +130,8 @@ pub const CATALOG_COLUMNS: [&str; 13] = [
     "row",
 ];
 
-fn item_row(item: &Item) -> Vec<Cell> {
+/// One item as a row of the catalog contract's columns.
+pub fn item_row(item: &Item) -> Vec<Cell> {
     vec![
         item.id.as_str().into(),
         item.major.as_str().into(),

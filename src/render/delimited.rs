@@ -1,8 +1,9 @@
 //! csv and tsv, with cells that a spreadsheet would run as formulas
 //! neutralised by a leading `'` unless `--raw`.
 
-use std::io::{self, Write};
+use std::io;
 
+use super::rows::{RowFormat, RowWriter};
 use super::Options;
 use crate::report::Report;
 
@@ -24,33 +25,15 @@ fn is_plain_number(text: &str) -> bool {
 
 pub fn write(
     report: &Report,
-    delimiter: u8,
+    format: RowFormat,
     options: &Options,
     out: &mut Vec<u8>,
 ) -> io::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    w.write_record(&report.columns)?;
+    let mut w = RowWriter::new(format, &report.columns, options.raw, out);
     for row in &report.rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| {
-                let t = c.text();
-                if options.raw {
-                    t
-                } else {
-                    neutralise(&t).into_owned()
-                }
-            })
-            .collect();
-        w.write_record(&cells)?;
+        w.row(row)?;
     }
-    out.write_all(
-        &w.into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?,
-    )?;
+    w.finish()?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ mod html;
 pub mod inline;
 mod json;
 mod markdown;
+pub mod rows;
 mod table;
 pub mod template;
 pub mod xlsx;
@@ -71,8 +72,8 @@ pub struct Options {
 pub fn render(report: &Report, format: Format, options: &Options) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     match format {
-        Format::Csv => delimited::write(report, b',', options, &mut out),
-        Format::Tsv => delimited::write(report, b'\t', options, &mut out),
+        Format::Csv => delimited::write(report, rows::RowFormat::Csv, options, &mut out),
+        Format::Tsv => delimited::write(report, rows::RowFormat::Tsv, options, &mut out),
         Format::Json => json::write(report, false, &mut out),
         Format::Jsonl => json::write(report, true, &mut out),
         Format::Md => markdown::write(report, &mut out),
@@ -89,28 +90,81 @@ pub fn render(report: &Report, format: Format, options: &Options) -> Result<Vec<
 /// # Errors
 /// `Output` when the folder is missing or not writable.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |why: String| Error::at(path, ErrorKind::Output(why));
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(fail(format!("the folder {} does not exist", dir.display())));
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(bytes)
+        .map_err(|e| Error::at(path, ErrorKind::Output(e.to_string())))?;
+    file.commit()
+}
+
+/// An output file written through a temporary file beside it and renamed
+/// into place by [`AtomicFile::commit`]; dropped without a commit (a failing
+/// run), the temporary file is removed and an existing output left as it was.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    tmp: std::path::PathBuf,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+}
+
+impl AtomicFile {
+    /// # Errors
+    /// `Output` when the folder is missing or not writable.
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let fail = |why: String| Error::at(path, ErrorKind::Output(why));
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        if !dir.is_dir() {
+            return Err(fail(format!("the folder {} does not exist", dir.display())));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".into());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(std::io::BufWriter::with_capacity(1 << 16, file)),
+        })
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e.to_string()));
+
+    /// Put the file in place.
+    ///
+    /// # Errors
+    /// `Output` when it cannot be written out or renamed.
+    pub fn commit(mut self) -> Result<()> {
+        let fail = |e: std::io::Error| Error::at(&self.path, ErrorKind::Output(e.to_string()));
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        let file = file.into_inner().map_err(|e| fail(e.into_error()))?;
+        file.sync_all().map_err(fail)?;
+        std::fs::rename(&self.tmp, &self.path).map_err(fail)
     }
-    Ok(())
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("the output is closed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
