@@ -57,6 +57,7 @@ pub struct Value {
     pub role: Role,
     /// 0-based column where the value stands in the sheet.
     pub col: u32,
+    /// Never blank.
     pub text: String,
 }
 
@@ -79,9 +80,9 @@ pub struct RawRecord {
 impl RawRecord {
     /// The first non-empty value of a role.
     pub fn get(&self, role: Role) -> Option<&Value> {
-        self.values
-            .iter()
-            .find(|v| v.role == role && !v.text.trim().is_empty())
+        // values are never blank: the layout places only cells holding
+        // something
+        self.values.iter().find(|v| v.role == role)
     }
 
     pub fn text(&self, role: Role) -> &str {
@@ -508,7 +509,10 @@ fn kinds_of(row: &Row, width: usize) -> Vec<Kind> {
             let text = row.cell(c);
             if text.is_empty() {
                 Kind::Empty
-            } else if text.len() > 48 {
+            } else if text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
+                Kind::Int
+            } else if text.len() > 40 * 4 || text.chars().nth(40).is_some() {
+                // typed by its head alone (see `kind`)
                 kind(text)
             } else {
                 kind_cached(text)

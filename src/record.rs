@@ -96,10 +96,14 @@ fn parts_of(
     p.minor = take(Role::Minor);
     p.req = take(Role::Req);
     // The requirement number printed twice must agree.
-    let reqs: Vec<String> = record
-        .all(Role::Req)
-        .filter_map(|v| clean_part(&v.text))
-        .collect();
+    let reqs: Vec<String> = if record.all(Role::Req).nth(1).is_some() {
+        record
+            .all(Role::Req)
+            .filter_map(|v| clean_part(&v.text))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if reqs.windows(2).any(|w| w[0] != w[1]) {
         let loc = Location::file(file)
             .sheet(record.sheet.as_deref())
@@ -193,8 +197,8 @@ pub struct Numberer {
     run: Vec<(RawRecord, Parts)>,
     /// Records read, waiting for the window ahead of them to fill.
     queue: VecDeque<Pending>,
-    /// Ids printed in the queue, with how many times.
-    queued: HashMap<String, usize>,
+    /// Ids printed in the queue, by [`key`], with how many times.
+    queued: HashMap<u64, usize>,
     /// Groups (major, middle) that have a minor level somewhere.
     with_minor: HashSet<(Option<String>, Option<String>)>,
     /// Every id given, with the row of its item and whether it was printed.
@@ -308,8 +312,12 @@ impl Numberer {
     /// Group numbers left empty take the value of the item row above in the
     /// same block; then the record joins the run of its group.
     fn fill(&mut self, record: RawRecord, mut cur: Parts) {
-        if let Some((block, prev)) = &self.previous {
-            if *block == record.block && !(cur.none && prev.none) && !cur.from_cell {
+        let previous = match self.run.last() {
+            Some((r, p)) => Some((r.block, p)),
+            None => self.previous.as_ref().map(|(b, p)| (*b, p)),
+        };
+        if let Some((block, prev)) = previous {
+            if block == record.block && !(cur.none && prev.none) && !cur.from_cell {
                 if cur.major.is_none() {
                     cur.major.clone_from(&prev.major);
                 }
@@ -326,7 +334,6 @@ impl Numberer {
                 cur.none = false;
             }
         }
-        self.previous = Some((record.block, cur.clone()));
         let boundary = self.run.first().is_some_and(|(first, p)| {
             first.block != record.block || p.major != cur.major || p.middle != cur.middle
         });
@@ -340,16 +347,23 @@ impl Numberer {
     /// doc), then queue its records.
     fn close_run(&mut self) {
         let mut run = std::mem::take(&mut self.run);
+        // the next record fills its group cells from the last one as read,
+        // before the run's reading changed it
+        if let Some((record, parts)) = run.last() {
+            self.previous = Some((record.block, parts.clone()));
+        }
         read_run(&mut run);
         for (record, parts) in run {
             if parts.minor.is_some() {
-                self.with_minor
-                    .insert((parts.major.clone(), parts.middle.clone()));
+                let group = (parts.major.clone(), parts.middle.clone());
+                if !self.with_minor.contains(&group) {
+                    self.with_minor.insert(group);
+                }
             }
             let group = group_key(&parts);
             let printed = parts.req.as_ref().map(|req| join_id(&group, req));
             if let Some(id) = &printed {
-                *self.queued.entry(id.clone()).or_insert(0) += 1;
+                *self.queued.entry(key(id)).or_insert(0) += 1;
             }
             self.queue.push_back(Pending {
                 record,
@@ -377,10 +391,11 @@ impl Numberer {
             return;
         };
         if let Some(id) = &printed {
-            if let Some(n) = self.queued.get_mut(id) {
+            let k = key(id);
+            if let Some(n) = self.queued.get_mut(&k) {
                 *n -= 1;
                 if *n == 0 {
-                    self.queued.remove(id);
+                    self.queued.remove(&k);
                 }
             }
         }
@@ -394,8 +409,12 @@ impl Numberer {
         let id = match printed {
             Some(id) if !self.taken.contains_key(id.as_str()) => {
                 if let Some(n) = p.req.as_deref().and_then(integer_of) {
-                    let c = self.counter.entry(group.clone()).or_insert(0);
-                    *c = (*c).max(n);
+                    match self.counter.get_mut(&group) {
+                        Some(c) => *c = (*c).max(n),
+                        None => {
+                            self.counter.insert(group.clone(), n);
+                        }
+                    }
                 }
                 if p.req_from_third
                     && self
@@ -419,8 +438,7 @@ impl Numberer {
                 let c = self.counter.get(&group).copied().unwrap_or(0);
                 let mut n = c + 1;
                 let mut candidate = join_id(&group, &n.to_string());
-                while self.taken.contains_key(candidate.as_str())
-                    || self.queued.contains_key(&candidate)
+                while self.taken.contains_key(candidate.as_str()) || self.printed_ahead(&candidate)
                 {
                     n += 1;
                     candidate = join_id(&group, &n.to_string());
@@ -470,6 +488,24 @@ impl Numberer {
             origin,
         };
         self.out.push(Numbered::Item(record, number));
+    }
+}
+
+/// The key an id is counted under in the queue.
+fn key(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // fixed keys: the same input gives the same output
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+impl Numberer {
+    /// Some record in the queue prints this id (the count by key says
+    /// maybe; the queue itself says for sure).
+    fn printed_ahead(&self, id: &str) -> bool {
+        self.queued.contains_key(&key(id))
+            && self.queue.iter().any(|p| p.printed.as_deref() == Some(id))
     }
 }
 

@@ -20,12 +20,12 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(&self) -> String {
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Cell::Text(s) => s.clone(),
-            Cell::Number(n) => n.to_string(),
-            Cell::Float(f) => format!("{f:.3}"),
-            Cell::Empty => String::new(),
+            Cell::Text(s) => s.as_str().into(),
+            Cell::Number(n) => n.to_string().into(),
+            Cell::Float(f) => format!("{f:.3}").into(),
+            Cell::Empty => "".into(),
         }
     }
 }
@@ -100,7 +100,7 @@ impl Report {
     /// The status of a row (the value of the status column), if any.
     pub fn status_of(&self, row: &[Cell]) -> Option<String> {
         let c = self.column(self.status_column?)?;
-        row.get(c).map(Cell::text)
+        row.get(c).map(|cell| cell.text().into_owned())
     }
 }
 
@@ -130,8 +130,26 @@ pub const CATALOG_COLUMNS: [&str; 13] = [
     "row",
 ];
 
-/// One item as a row of the catalog contract's columns.
-pub fn item_row(item: &Item) -> Vec<Cell> {
+/// One item as a row of the catalog contract's columns, its texts moved.
+pub fn item_cells(item: Item) -> Vec<Cell> {
+    vec![
+        Cell::Text(item.id),
+        Cell::Text(item.major),
+        Cell::Text(item.middle),
+        Cell::Text(item.minor),
+        Cell::Text(item.req),
+        Cell::Text(item.category),
+        item.level.map(|l| l.as_str()).unwrap_or("").into(),
+        Cell::Text(item.measure),
+        Cell::Text(item.guideline),
+        Cell::Text(item.ref_),
+        Cell::Text(item.check),
+        Cell::Text(item.sheet.unwrap_or_default()),
+        Cell::Number(item.row as u64),
+    ]
+}
+
+fn item_row(item: &Item) -> Vec<Cell> {
     vec![
         item.id.as_str().into(),
         item.major.as_str().into(),

@@ -87,7 +87,7 @@ impl<W: Write> RowWriter<W> {
                 for cell in row {
                     let text = cell.text();
                     if self.raw {
-                        w.write_field(&text)?;
+                        w.write_field(text.as_bytes())?;
                     } else {
                         w.write_field(neutralise(&text).as_bytes())?;
                     }

@@ -811,7 +811,7 @@ pub fn migrated_workbook(
                 report
                     .rows
                     .iter()
-                    .map(|r| r.iter().map(|c| c.text()).collect()),
+                    .map(|r| r.iter().map(|c| c.text().into_owned()).collect()),
             )
             .collect(),
         widths: vec![
