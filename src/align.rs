@@ -17,7 +17,9 @@
 //! Every pair carries a similarity in [0, 1] and a reason; weak pairs are
 //! flagged for review. This stage does no I/O.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use foldhash::HashMap;
 
 use serde::Serialize;
 
@@ -128,8 +130,10 @@ fn grams_of(key: &str) -> Vec<u32> {
 }
 
 fn prepare(items: &[Item]) -> Vec<Prepared> {
+    use rayon::prelude::*;
     items
-        .iter()
+        .par_iter()
+        .with_min_len(256)
         .map(|item| {
             let measure = compact(&item.measure);
             let check = compact(&item.check);
@@ -217,7 +221,7 @@ struct Index {
 
 impl Index {
     fn build(prepared: &[Prepared], include: impl Fn(usize) -> bool) -> Index {
-        let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut postings: HashMap<u32, Vec<u32>> = HashMap::default();
         for (i, p) in prepared.iter().enumerate().filter(|(i, _)| include(*i)) {
             for &g in &p.grams {
                 postings.entry(g).or_default().push(i as u32);
@@ -360,8 +364,8 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
     let mut blocked_new = vec![false; new.len()];
 
     // 1. pins
-    let mut pin_count_old: HashMap<usize, usize> = HashMap::new();
-    let mut pin_count_new: HashMap<usize, usize> = HashMap::new();
+    let mut pin_count_old: HashMap<usize, usize> = HashMap::default();
+    let mut pin_count_new: HashMap<usize, usize> = HashMap::default();
     let pins: Vec<(usize, usize)> = mapping
         .pins
         .iter()
@@ -407,7 +411,7 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
     let open_new = |state: &State, j: usize| state.free_new(j) && !blocked_new[j];
 
     // 2. identical texts
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
     for (j, p) in pn.iter().enumerate() {
         if open_new(&state, j) && !p.key.is_empty() {
             by_key.entry(p.key.as_str()).or_default().push(j);
@@ -442,31 +446,39 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
     }
     assign(&mut state, by_number, old, new, &po, &pn);
 
-    // 3. similar texts
+    // 3. similar texts: the candidates of each old item are independent of
+    // the others', so they are found in parallel and assigned at once
     let index = Index::build(&pn, |j| open_new(&state, j));
-    let mut counts = vec![0u32; new.len()];
-    let mut touched = Vec::new();
-    let mut fuzzy = Vec::new();
-    for i in 0..old.len() {
-        if !open_old(&state, i) {
-            continue;
-        }
-        let mut cands = index.candidates(&po[i].grams, &mut counts, &mut touched);
-        if let Some(&j) = new_ids.get(old[i].id.as_str()) {
-            if !cands.contains(&j) {
-                cands.push(j);
-            }
-        }
-        for j in cands {
-            if !open_new(&state, j) {
-                continue;
-            }
-            let sim = similarity(&po[i], &pn[j]);
-            if sim >= MIN_PAIR {
-                fuzzy.push((sim + bonus(old, new, &po, &pn, i, j), sim, i, j));
-            }
-        }
-    }
+    let fuzzy: Vec<(f64, f64, usize, usize)> = {
+        use rayon::prelude::*;
+        let state = &state;
+        (0..old.len())
+            .into_par_iter()
+            .with_min_len(64)
+            .filter(|&i| open_old(state, i))
+            .map_init(
+                || (vec![0u32; new.len()], Vec::new()),
+                |(counts, touched), i| {
+                    let mut cands = index.candidates(&po[i].grams, counts, touched);
+                    if let Some(&j) = new_ids.get(old[i].id.as_str()) {
+                        if !cands.contains(&j) {
+                            cands.push(j);
+                        }
+                    }
+                    cands
+                        .into_iter()
+                        .filter(|&j| open_new(state, j))
+                        .filter_map(|j| {
+                            let sim = similarity(&po[i], &pn[j]);
+                            (sim >= MIN_PAIR)
+                                .then(|| (sim + bonus(old, new, &po, &pn, i, j), sim, i, j))
+                        })
+                        .collect::<Vec<_>>()
+                },
+            )
+            .flatten_iter()
+            .collect()
+    };
     assign(&mut state, fuzzy, old, new, &po, &pn);
 
     // 4. splits and merges
@@ -599,8 +611,6 @@ fn gather(state: &mut State, view: &View<'_>) {
         settled[w] = true;
     }
     let index = Index::build(view.wholes, |w| !settled[w]);
-    let mut counts = vec![0u32; view.wholes.len()];
-    let mut touched = Vec::new();
     // A piece the similar-text stage paired weakly with something else (it
     // shares a clause) may still belong to a split or merge: its weak pair
     // gives way when the piece lies inside a whole far better than it
@@ -615,30 +625,49 @@ fn gather(state: &mut State, view: &View<'_>) {
         })
         .collect();
 
-    let mut pieces: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut pieces: HashMap<usize, Vec<usize>> = HashMap::default();
     let mut loosened: Vec<(usize, usize)> = Vec::new();
-    for k in 0..view.pieces.len() {
-        let partners = view.partners_of_piece(state, k);
-        let weak = weak.get(&k).copied().filter(|_| partners.len() == 1);
-        if (!partners.is_empty() && weak.is_none()) || view.blocked_pieces[k] {
-            continue;
-        }
-        let piece = &view.pieces[k].grams;
-        let best = index
-            .candidates(piece, &mut counts, &mut touched)
-            .into_iter()
-            .filter(|&w| {
-                !view.blocked_wholes[w] && piece.len() * 20 <= view.wholes[w].grams.len() * 17
-            })
-            .filter(|&w| weak.is_none_or(|(p, _)| p != w))
-            .map(|w| (containment(piece, &view.wholes[w].grams), w))
-            .filter(|(c, _)| *c >= CONTAINED && weak.is_none_or(|(_, s)| *c >= s + 0.25))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((_, w)) = best {
-            pieces.entry(w).or_default().push(k);
-            if let Some((p, _)) = weak {
-                loosened.push((p, k));
-            }
+    // the best whole of each free piece, found in parallel, in piece order:
+    // (piece, whole, the piece's weak pair)
+    type Found = (usize, usize, Option<(usize, f64)>);
+    let best: Vec<Found> = {
+        use rayon::prelude::*;
+        let state = &*state;
+        (0..view.pieces.len())
+            .into_par_iter()
+            .with_min_len(64)
+            .map_init(
+                || (vec![0u32; view.wholes.len()], Vec::new()),
+                |(counts, touched), k| {
+                    let partners = view.partners_of_piece(state, k);
+                    let weak = weak.get(&k).copied().filter(|_| partners.len() == 1);
+                    if (!partners.is_empty() && weak.is_none()) || view.blocked_pieces[k] {
+                        return None;
+                    }
+                    let piece = &view.pieces[k].grams;
+                    let best = index
+                        .candidates(piece, counts, touched)
+                        .into_iter()
+                        .filter(|&w| {
+                            !view.blocked_wholes[w]
+                                && piece.len() * 20 <= view.wholes[w].grams.len() * 17
+                        })
+                        .filter(|&w| weak.is_none_or(|(p, _)| p != w))
+                        .map(|w| (containment(piece, &view.wholes[w].grams), w))
+                        .filter(|(c, _)| {
+                            *c >= CONTAINED && weak.is_none_or(|(_, s)| *c >= s + 0.25)
+                        })
+                        .max_by(|a, b| a.0.total_cmp(&b.0));
+                    best.map(|(_, w)| (k, w, weak))
+                },
+            )
+            .flatten_iter()
+            .collect()
+    };
+    for (k, w, weak) in best {
+        pieces.entry(w).or_default().push(k);
+        if let Some((p, _)) = weak {
+            loosened.push((p, k));
         }
     }
     let mut wholes: Vec<usize> = pieces.keys().copied().collect();

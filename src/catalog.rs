@@ -30,6 +30,16 @@ impl Level {
         if s.len() > 40 {
             return None;
         }
+        // every spelling below holds 必, 推 or 任, or Latin letters
+        let latin = |c: char| {
+            c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c) || ('ａ'..='ｚ').contains(&c)
+        };
+        if !s
+            .chars()
+            .any(|c| matches!(c, '必' | '推' | '任') || latin(c))
+        {
+            return None;
+        }
         let k = compact(s);
         let k = k.trim_matches(|c: char| matches!(c, '【' | '】' | '[' | ']' | '(' | ')' | '*'));
         match k {

@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::grid::{Row, Spread};
 use crate::role::{role_of, Role};
-use crate::text::{as_integer, compact, integer_of, normalized, split_normalized};
+use crate::text::{as_integer, compact, count_parts, integer_of, normalized};
 
 /// One header (one or two rows) and the columns it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -703,15 +703,15 @@ fn kind(cell: &str) -> Kind {
 /// An item number of two parts or more (`1-1-1-1`, `3.2.1`, `A.5.1`).
 fn is_dotted(n: &str) -> bool {
     n.contains(['-', '.', '‐', '−', '–', '—', '_', '/', ' '])
-        && split_normalized(n).is_some_and(|p| p.len() >= 2)
+        && count_parts(n).is_some_and(|p| p >= 2)
 }
 
 /// [`kind`] remembered per thread: every row is tried as a header, and data
 /// rows repeat their short texts.
 fn kind_cached(t: &str) -> Kind {
     thread_local! {
-        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Kind>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static SEEN: std::cell::RefCell<foldhash::HashMap<String, Kind>> =
+            std::cell::RefCell::new(foldhash::HashMap::default());
     }
     SEEN.with(|seen| {
         if let Some(&k) = seen.borrow().get(t) {
@@ -965,11 +965,16 @@ fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
             continue;
         }
         // a cell that is no label may still be data (`No` is a label, not
-        // an answer, when it names a column)
-        let role = role_of(t);
+        // an answer, when it names a column); an item number or section
+        // reference never is a label
+        let kind = kind_cached(t);
+        let role = match kind {
+            Kind::Dotted | Kind::Section => None,
+            _ => role_of(t),
+        };
         if role.is_none()
             && matches!(
-                kind_cached(t),
+                kind,
                 Kind::Dotted
                     | Kind::Level
                     | Kind::Section
@@ -979,6 +984,9 @@ fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
             )
         {
             data_like += 1;
+            if data_like > 1 {
+                return None;
+            }
         }
         roles.push(role);
     }

@@ -244,8 +244,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             output,
         } => {
             let options = catalog_options(input);
-            let old = read_catalog(&old, &options, output.quiet)?;
-            let new = read_catalog(&new, &options, output.quiet)?;
+            let (old, new) = read_both(&old, &new, &options, output.quiet)?;
             let mapping = match &align.mapping {
                 Some(path) => checksheet::source::mapping::read(path)?,
                 None => Default::default(),
@@ -426,6 +425,27 @@ fn catalog_options(input: InputArgs) -> CatalogOptions {
         },
         sheet: input.sheet,
     }
+}
+
+/// Read two checklists side by side, then tell their notes and warnings
+/// (the old one's first) unless quiet.
+fn read_both(
+    old: &Path,
+    new: &Path,
+    options: &CatalogOptions,
+    quiet: bool,
+) -> anyhow::Result<(catalog::Catalog, catalog::Catalog)> {
+    let (old, new) = rayon::join(
+        || catalog::read(old, options),
+        || catalog::read(new, options),
+    );
+    let (old, new) = (old?, new?);
+    if !quiet {
+        for d in old.diagnostics.iter().chain(&new.diagnostics) {
+            eprintln!("{d}");
+        }
+    }
+    Ok((old, new))
 }
 
 /// Read a checklist, telling its notes and warnings unless quiet.

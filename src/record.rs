@@ -20,7 +20,9 @@
 //! On any list shorter than the window this is the same as looking at the
 //! whole list.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::error::Location;
@@ -219,10 +221,10 @@ impl Numberer {
             previous: None,
             run: Vec::new(),
             queue: VecDeque::new(),
-            queued: HashMap::new(),
-            with_minor: HashSet::new(),
-            taken: HashMap::new(),
-            counter: HashMap::new(),
+            queued: HashMap::default(),
+            with_minor: HashSet::default(),
+            taken: HashMap::default(),
+            counter: HashMap::default(),
             ordinals: 0,
         }
     }
@@ -493,11 +495,9 @@ impl Numberer {
 
 /// The key an id is counted under in the queue.
 fn key(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // fixed keys: the same input gives the same output
-    let mut h = std::hash::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    // a fixed seed: the same input gives the same output
+    foldhash::fast::FixedState::with_seed(0).hash_one(id)
 }
 
 impl Numberer {

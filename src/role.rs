@@ -231,8 +231,8 @@ fn matches_inside(word: &str) -> bool {
 /// thread.
 pub fn role_of(label: &str) -> Option<Role> {
     thread_local! {
-        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Option<Role>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static SEEN: std::cell::RefCell<foldhash::HashMap<String, Option<Role>>> =
+            std::cell::RefCell::new(foldhash::HashMap::default());
     }
     SEEN.with(|seen| {
         if let Some(&role) = seen.borrow().get(label) {

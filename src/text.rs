@@ -111,35 +111,46 @@ pub fn split_number(s: &str) -> Option<Vec<String>> {
     split_normalized(&normalized(s))
 }
 
+/// The parts of a one-cell item number already normalised, if it is one
+/// (borrowed: most cells are typed, few are split).
+fn number_parts(n: &str) -> Option<impl Iterator<Item = &str> + Clone> {
+    let n = n.trim_end_matches(['.', ')']);
+    if n.is_empty() || n.len() > 40 * 4 || n.chars().nth(40).is_some() {
+        return None;
+    }
+    let parts = n
+        .split(['-', '.', '‐', '−', '–', '—', '_', '/', ' '])
+        .filter(|p| !p.is_empty());
+    let mut any = false;
+    let mut digit = false;
+    for (i, p) in parts.clone().enumerate() {
+        any = true;
+        let b = p.as_bytes();
+        let digits = b.iter().all(u8::is_ascii_digit) && b.len() <= 6;
+        // a short letter prefix is allowed on the first part only (A.5.1, AC-2)
+        let prefix = i == 0 && b.len() <= 4 && b.iter().all(u8::is_ascii_alphabetic);
+        let mixed = b.len() <= 6
+            && b.len() > 1
+            && b[0].is_ascii_alphabetic()
+            && b[1..].iter().all(u8::is_ascii_digit);
+        if !(digits || prefix || mixed) {
+            return None;
+        }
+        digit |= b.iter().any(u8::is_ascii_digit);
+    }
+    (any && digit).then_some(parts)
+}
+
+/// How many parts a one-cell item number already normalised has; `None`
+/// when the text is no such number.
+pub fn count_parts(n: &str) -> Option<usize> {
+    number_parts(n).map(Iterator::count)
+}
+
 /// [`split_number`] of a text already normalised.
 pub fn split_normalized(n: &str) -> Option<Vec<String>> {
-    let n = n.trim_end_matches(['.', ')']);
-    if n.is_empty() || n.chars().count() > 40 {
-        return None;
-    }
-    let parts: Vec<&str> = n
-        .split(['-', '.', '‐', '−', '–', '—', '_', '/', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.is_empty() {
-        return None;
-    }
-    let ok = parts.iter().enumerate().all(|(i, p)| {
-        let digits = p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 6;
-        // a short letter prefix is allowed on the first part only (A.5.1, AC-2)
-        let prefix = i == 0 && p.len() <= 4 && p.chars().all(|c| c.is_ascii_alphabetic());
-        let mixed = p.len() <= 6
-            && p.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && p.chars().skip(1).all(|c| c.is_ascii_digit())
-            && p.len() > 1;
-        digits || prefix || mixed
-    });
-    if !ok || parts.iter().all(|p| !p.bytes().any(|b| b.is_ascii_digit())) {
-        return None;
-    }
     Some(
-        parts
-            .iter()
+        number_parts(n)?
             .map(|p| {
                 if p.bytes().all(|b| b.is_ascii_digit()) {
                     let t = p.trim_start_matches('0');
