@@ -115,15 +115,19 @@ struct Prepared {
 /// Character bigrams, each folded into 32 bits (a collision now and then
 /// only nudges a similarity; half the memory keeps large lists in cache).
 fn grams_of(key: &str) -> Vec<u32> {
-    let chars: Vec<char> = key.chars().collect();
-    let mut out: Vec<u32> = if chars.len() < 2 {
-        chars.iter().map(|&c| c as u32).collect()
-    } else {
-        chars
-            .windows(2)
-            .map(|w| (w[0] as u32).wrapping_mul(0x9E37_79B1).rotate_left(11) ^ w[1] as u32)
-            .collect()
+    let mut chars = key.chars();
+    let Some(mut previous) = chars.next() else {
+        return Vec::new();
     };
+    let mut out: Vec<u32> = Vec::with_capacity(key.len() / 2);
+    for c in chars {
+        out.push((previous as u32).wrapping_mul(0x9E37_79B1).rotate_left(11) ^ c as u32);
+        previous = c;
+    }
+    if out.is_empty() {
+        // one character: itself
+        out.push(previous as u32);
+    }
     out.sort_unstable();
     out.dedup();
     out

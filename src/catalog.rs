@@ -30,6 +30,12 @@ impl Level {
         if s.len() > 40 {
             return None;
         }
+        // the spellings almost every sheet uses, without a copy
+        match s {
+            "必須" => return Some(Level::Required),
+            "推奨" => return Some(Level::Recommended),
+            _ => {}
+        }
         // every spelling below holds 必, 推 or 任, or Latin letters
         let latin = |c: char| {
             c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c) || ('ａ'..='ｚ').contains(&c)
@@ -261,7 +267,8 @@ impl<'a> Pipeline<'a> {
     }
 
     fn item(&mut self, record: RawRecord, number: record::Number) -> Result<()> {
-        let text = |role: Role| record.text(role).trim().to_owned();
+        // the layout trims every cell as it comes in
+        let text = |role: Role| record.text(role).to_owned();
         // The category is a group cell: empty means "as above" within a block.
         let mut category = text(Role::Category);
         match &self.last_category {

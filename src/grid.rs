@@ -39,7 +39,9 @@ impl Row {
     }
 
     pub fn is_blank(&self) -> bool {
-        self.cells.iter().all(|c| c.trim().is_empty())
+        self.cells
+            .iter()
+            .all(|c| c.is_empty() || c.trim().is_empty())
     }
 }
 

@@ -199,6 +199,9 @@ struct Settled {
     columns: Vec<Option<Role>>,
     width: usize,
     map: Vec<Option<usize>>,
+    /// Per kind, its best fit under any column of the header plus the bonus
+    /// for staying in place: what a row's own alignment could gain at most.
+    best: [f32; KINDS],
 }
 
 impl Detector {
@@ -286,8 +289,16 @@ impl Detector {
     }
 
     /// The next row of the sheet.
-    pub fn row(&mut self, row: Row) {
-        if !row.is_blank() {
+    pub fn row(&mut self, mut row: Row) {
+        // Every stage compares cells without the white space around them:
+        // trimmed once here, as the row comes in.
+        for cell in &mut row.cells {
+            let t = cell.trim();
+            if t.len() != cell.len() {
+                *cell = t.to_owned();
+            }
+        }
+        if row.cells.iter().any(|c| !c.is_empty()) {
             self.filled_rows += 1;
         }
         let Some(mut sheet) = self.sheet.take() else {
@@ -438,27 +449,38 @@ impl Detector {
             .iter()
             .map(|r| kinds_of(&r.vertical, width))
             .collect();
-        // The block's alignment, from the evidence of all its rows.
+        // The block's alignment, from the evidence of all its rows: how
+        // many cells of each kind stand in each column, weighed once.
+        let mut counts = vec![[0u32; KINDS]; width];
+        for row in &kinds {
+            for (i, &k) in row.iter().enumerate() {
+                counts[i][k as usize] += 1;
+            }
+        }
         let mut score = vec![vec![0.0f32; columns.len()]; width];
         let mut skip = vec![0.0f32; width];
         let mut same = vec![0.0f32; width];
-        for row in &kinds {
-            for (i, &k) in row.iter().enumerate() {
-                if k == Kind::Empty {
+        for (i, column) in counts.iter().enumerate() {
+            for (k, &n) in column.iter().enumerate().skip(1) {
+                if n == 0 {
                     continue;
                 }
-                skip[i] += SKIP_CELL;
-                same[i] += SAME_COLUMN;
+                let (kind, n) = (KIND_ORDER[k], n as f32);
+                skip[i] += SKIP_CELL * n;
+                same[i] += SAME_COLUMN * n;
                 for (j, &r) in columns.iter().enumerate() {
-                    score[i][j] += fit(k, r);
+                    score[i][j] += fit(kind, r) * n;
                 }
             }
         }
         let (_, map) = align(&score, &skip, &same);
+        let best = KIND_ORDER
+            .map(|k| columns.iter().map(|&r| fit(k, r)).fold(SKIP_CELL, f32::max) + SAME_COLUMN);
         block.settled = Some(Settled {
             columns,
             width,
             map,
+            best,
         });
         self.out
             .push(Event::Block(block.index, block.block.clone()));
@@ -547,7 +569,7 @@ fn place_with(
     let bound: f32 = row_kinds
         .iter()
         .filter(|&&k| k != Kind::Empty)
-        .map(|&k| columns.iter().map(|&r| fit(k, r)).fold(SKIP_CELL, f32::max) + SAME_COLUMN)
+        .map(|&k| settled.best[k as usize])
         .sum();
     let own = (bound - block_score > ROW_MARGIN).then(|| row_alignment(row_kinds, columns));
     let map = match &own {
@@ -565,7 +587,7 @@ fn place_with(
     };
     let mut placed: Vec<(usize, Value)> = Vec::new();
     for (i, text) in vertical.cells.into_iter().enumerate() {
-        if text.trim().is_empty() {
+        if text.is_empty() {
             continue;
         }
         match map.get(i).copied().flatten() {
@@ -591,15 +613,9 @@ fn place_with(
     placed.sort_by_key(|(j, _)| *j);
     record.values = placed.into_iter().map(|(_, v)| v).collect();
     let has_text = record.get(Role::Measure).is_some() || record.get(Role::Check).is_some();
-    let numbered = record
-        .values
-        .iter()
-        .any(|v| v.role.is_number() && !v.text.trim().is_empty());
+    let numbered = record.values.iter().any(|v| v.role.is_number());
     let textless_sheet = !block.block.has(Role::Measure) && !block.block.has(Role::Check);
-    let responded = record
-        .values
-        .iter()
-        .any(|v| v.role.is_response() && !v.text.trim().is_empty());
+    let responded = record.values.iter().any(|v| v.role.is_response());
     // on an answer sheet a row with a response but its number left
     // blank is an item too: its number is rebuilt from the rows around
     if has_text || (textless_sheet && (numbered || responded)) {
@@ -623,6 +639,7 @@ fn place_with(
 
 /// What a cell looks like, for realignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Kind {
     Empty,
     Int,
@@ -638,6 +655,21 @@ enum Kind {
     Short,
     Long,
 }
+
+/// The number of kinds, and each kind by its number.
+const KINDS: usize = 10;
+const KIND_ORDER: [Kind; KINDS] = [
+    Kind::Empty,
+    Kind::Int,
+    Kind::Dotted,
+    Kind::Section,
+    Kind::Level,
+    Kind::Category,
+    Kind::Guideline,
+    Kind::Mark,
+    Kind::Short,
+    Kind::Long,
+];
 
 fn kind(cell: &str) -> Kind {
     let t = cell.trim();
@@ -1158,7 +1190,7 @@ fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
     let mut raw: [&str; 2] = [""; 2];
     let mut seen = 0;
     for c in &full.cells {
-        let t = c.trim();
+        let t = c.as_str();
         if t.is_empty() || raw[..seen].contains(&t) {
             continue;
         }
@@ -1171,13 +1203,8 @@ fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
     if seen == 0 || (seen == 2 && compact(raw[0]) != compact(raw[1])) {
         return false;
     }
-    let (col, text) = match full
-        .cells
-        .iter()
-        .enumerate()
-        .find(|(_, c)| !c.trim().is_empty())
-    {
-        Some((c, t)) => (c, t.trim()),
+    let (col, text) = match full.cells.iter().enumerate().find(|(_, c)| !c.is_empty()) {
+        Some((c, t)) => (c, t.as_str()),
         None => return true,
     };
     let note = ['※', '*', '＊', '注', '(', '（', '【', '<', '＜'];
@@ -1216,6 +1243,13 @@ mod tests {
         assert!(!is_side_sheet("チェックリスト"));
         assert!(!is_side_sheet("Checklist"));
         assert!(!is_side_sheet("回答"));
+    }
+
+    #[test]
+    fn kinds_are_numbered_in_order() {
+        for (i, k) in KIND_ORDER.iter().enumerate() {
+            assert_eq!(*k as usize, i);
+        }
     }
 
     #[test]

@@ -73,17 +73,39 @@ fn collapse(chars: impl Iterator<Item = char>) -> String {
 /// NFKC, all white space removed, lower case: the key for header labels and
 /// for "formatting-only" comparisons of texts.
 pub fn compact(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
     if already_nfkc(s) {
-        return s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect();
+        push_folded(&mut out, s.chars());
+    } else {
+        push_folded(&mut out, s.nfkc());
     }
-    s.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    out
+}
+
+/// Characters without white space, lower case.
+fn push_folded(out: &mut String, chars: impl Iterator<Item = char>) {
+    for c in chars {
+        if c.is_ascii() {
+            if !c.is_ascii_whitespace() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if caseless(c) {
+            // kana and kanji: no case, and the ideographic space is the
+            // only white space among them
+            if c != '\u{3000}' {
+                out.push(c);
+            }
+        } else if !c.is_whitespace() {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Ranges where no character has a lower case form (CJK punctuation, kana,
+/// CJK ideographs, half-width kana): most of a Japanese text, folded without
+/// a table search.
+fn caseless(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF61}'..='\u{FF9F}')
 }
 
 /// True when the text is, after NFKC and trimming, a whole number such as

@@ -139,8 +139,9 @@ impl AtomicFile {
         let Some(file) = self.file.take() else {
             return Ok(());
         };
-        let file = file.into_inner().map_err(|e| fail(e.into_error()))?;
-        file.sync_all().map_err(fail)?;
+        // the rename makes the file whole or absent under its name; no
+        // fsync: durability across a power cut is not what is promised
+        drop(file.into_inner().map_err(|e| fail(e.into_error()))?);
         std::fs::rename(&self.tmp, &self.path).map_err(fail)
     }
 }

@@ -17,8 +17,9 @@ use crate::grid::Row;
 
 /// Text decoded from bytes, with the encoding that was used.
 #[derive(Debug, Clone)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    /// Borrowed from the bytes when they are UTF-8 already.
+    pub text: std::borrow::Cow<'a, str>,
     pub encoding: &'static str,
 }
 
@@ -27,7 +28,7 @@ pub struct Decoded {
 /// # Errors
 /// `UnknownEncoding` for a label encoding_rs does not know; `Undecodable` when
 /// the bytes are not valid in the chosen encoding.
-pub fn decode(path: &Path, bytes: &[u8], label: Option<&str>) -> Result<Decoded> {
+pub fn decode<'a>(path: &Path, bytes: &'a [u8], label: Option<&str>) -> Result<Decoded<'a>> {
     let (encoding, body): (&'static Encoding, &[u8]) = match label {
         Some(label) => {
             let label_norm = match label.to_ascii_lowercase().as_str() {
@@ -45,8 +46,16 @@ pub fn decode(path: &Path, bytes: &[u8], label: Option<&str>) -> Result<Decoded>
             Some((enc, len)) => (enc, &bytes[len..]),
             None => match guess_utf16(bytes) {
                 Some(enc) => (enc, bytes),
-                None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
-                None => (SHIFT_JIS, bytes),
+                None => match UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
+                    // valid UTF-8 is read in place, checked once
+                    Some(text) => {
+                        return Ok(Decoded {
+                            text,
+                            encoding: display_name(UTF_8),
+                        })
+                    }
+                    None => (SHIFT_JIS, bytes),
+                },
             },
         },
     };
@@ -62,7 +71,7 @@ pub fn decode(path: &Path, bytes: &[u8], label: Option<&str>) -> Result<Decoded>
         ));
     }
     Ok(Decoded {
-        text: text.into_owned(),
+        text,
         encoding: display_name(encoding),
     })
 }
@@ -281,9 +290,11 @@ fn each_row(
     // own (the csv crate skips them; a record's position is where the reader
     // stood before skipping), a quoted line break is not.
     let mut previous = 0u32;
-    let mut record = csv::StringRecord::new();
+    // the text is valid UTF-8 and fields end at ASCII bytes: each field is
+    // checked again only to be taken as text, with encoding_rs's fast check
+    let mut record = csv::ByteRecord::new();
     loop {
-        let more = reader.read_record(&mut record).map_err(|e| {
+        let more = reader.read_byte_record(&mut record).map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
             Error::at(
                 path,
@@ -300,10 +311,13 @@ fn each_row(
         let cells: Vec<String> = record
             .iter()
             .map(|f| {
+                let f = UTF_8
+                    .decode_without_bom_handling_and_without_replacement(f)
+                    .unwrap_or_default();
                 if f.contains('\r') {
                     f.replace("\r\n", "\n").replace('\r', "\n")
                 } else {
-                    f.to_owned()
+                    f.into_owned()
                 }
             })
             .collect();

@@ -23,7 +23,7 @@ pub fn read(path: &Path) -> Result<Mapping> {
         };
         Error::at(path, kind)
     })?;
-    let text = super::decode(path, &bytes, None)?.text;
+    let text = super::decode(path, &bytes, None)?.text.into_owned();
     let delimiter = if text.lines().next().unwrap_or("").contains('\t') {
         b'\t'
     } else {
@@ -82,7 +82,7 @@ pub fn read(path: &Path) -> Result<Mapping> {
 /// The file cannot be read, or a value is not an answer word.
 pub fn read_answers(path: &Path) -> Result<crate::answer::Vocabulary> {
     let bytes = std::fs::read(path).map_err(|e| Error::at(path, ErrorKind::Io(e)))?;
-    let text = super::decode(path, &bytes, None)?.text;
+    let text = super::decode(path, &bytes, None)?.text.into_owned();
     let mut vocabulary = crate::answer::Vocabulary::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
