@@ -94,6 +94,12 @@ impl Spread {
         self.vertical.number
     }
 
+    /// The full view differs from the vertical one (a merge spreads across
+    /// columns here).
+    pub fn has_full_view(&self) -> bool {
+        self.full.is_some()
+    }
+
     /// The cells this row holds in memory (both views), for budgets.
     pub fn cell_count(&self) -> usize {
         self.vertical.cells.len() + self.full.as_ref().map_or(0, |f| f.cells.len())

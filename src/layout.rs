@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Location;
 use crate::grid::{Row, Spread};
 use crate::role::{role_of, Role};
-use crate::text::{as_integer, compact, count_parts, integer_of, normalized};
+use crate::text::{compact, count_parts, integer_of, normalized};
 
 /// One header (one or two rows) and the columns it gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,10 +173,10 @@ struct SheetState {
     name: Option<String>,
     spreader: crate::grid::Spreader,
     /// Rows read but not yet classified (a header needs the row after it).
-    queue: std::collections::VecDeque<Spread>,
+    queue: std::collections::VecDeque<Typed>,
     /// The row classified last, and whether it is a data row not yet handed
     /// to its block (a header may still take it as its upper row).
-    held: Option<(Spread, bool)>,
+    held: Option<(Typed, bool)>,
     block: Option<BlockState>,
     blocks: usize,
     records: usize,
@@ -189,7 +189,7 @@ struct BlockState {
     /// The header's columns as found, by which section and note rows are told.
     found: Vec<Option<Role>>,
     /// Candidate rows waiting for the alignment to be settled.
-    window: Vec<Spread>,
+    window: Vec<Typed>,
     window_cells: usize,
     settled: Option<Settled>,
 }
@@ -305,7 +305,7 @@ impl Detector {
             return;
         };
         let spread = sheet.spreader.spread(row);
-        sheet.queue.push_back(spread);
+        sheet.queue.push_back(Typed::new(spread));
         while sheet.queue.len() >= 2 {
             self.step(&mut sheet);
         }
@@ -345,7 +345,7 @@ impl Detector {
             if let Some((held, true)) = sheet.held.take() {
                 self.commit(sheet, held);
             }
-            let data = sheet.block.is_some() && !row.vertical.is_blank();
+            let data = sheet.block.is_some() && !row.spread.vertical.is_blank();
             sheet.held = Some((row, data));
             return;
         };
@@ -353,7 +353,7 @@ impl Detector {
         let mut parent_used = false;
         if taken == 1 {
             if let Some((above, _)) = &held {
-                if let Some(composed) = with_parent(above.full(), row.full()) {
+                if let Some(composed) = with_parent(above, &row) {
                     columns = composed;
                     header_rows.insert(0, above.number());
                     parent_used = true;
@@ -370,7 +370,7 @@ impl Detector {
             let rows: Vec<&Row> = parent
                 .into_iter()
                 .chain(std::iter::once(row.full()))
-                .chain(child.as_ref().map(Spread::full))
+                .chain(child.as_ref().map(Typed::full))
                 .collect();
             (0..columns.len())
                 .map(|c| rows.iter().all(|r| r.cell(c).trim().is_empty()))
@@ -402,7 +402,7 @@ impl Detector {
     }
 
     /// Hand a data row to the block it belongs to.
-    fn commit(&mut self, sheet: &mut SheetState, row: Spread) {
+    fn commit(&mut self, sheet: &mut SheetState, row: Typed) {
         let Some(block) = sheet.block.as_mut() else {
             return;
         };
@@ -414,7 +414,7 @@ impl Detector {
             self.emit(sheet, placed);
             return;
         }
-        block.window_cells += row.cell_count();
+        block.window_cells += row.spread.cell_count();
         block.window.push(row);
         if block.window.len() >= WINDOW_ROWS || block.window_cells >= WINDOW_CELLS {
             self.settle(sheet);
@@ -439,21 +439,16 @@ impl Detector {
         let width = block
             .window
             .iter()
-            .map(|r| r.vertical.cells.len())
+            .map(|r| r.spread.vertical.cells.len())
             .max()
             .unwrap_or(0)
             .max(columns.len())
             .min(MAX_COLUMNS);
-        let kinds: Vec<Vec<Kind>> = block
-            .window
-            .iter()
-            .map(|r| kinds_of(&r.vertical, width))
-            .collect();
         // The block's alignment, from the evidence of all its rows: how
         // many cells of each kind stand in each column, weighed once.
         let mut counts = vec![[0u32; KINDS]; width];
-        for row in &kinds {
-            for (i, &k) in row.iter().enumerate() {
+        for row in &block.window {
+            for (i, &k) in row.kinds.iter().enumerate() {
                 counts[i][k as usize] += 1;
             }
         }
@@ -487,11 +482,11 @@ impl Detector {
         self.out.extend(notes.into_iter().map(Event::Diagnostic));
         let window = std::mem::take(&mut block.window);
         block.window_cells = 0;
-        for (row, row_kinds) in window.into_iter().zip(kinds) {
+        for row in window {
             let Some(block) = sheet.block.as_ref() else {
                 return;
             };
-            let placed = place_with(block, row, &row_kinds, &self.file);
+            let placed = place(block, row, &self.file);
             self.emit(sheet, placed);
         }
     }
@@ -514,6 +509,34 @@ impl Detector {
     }
 }
 
+/// A row as the layout holds it: its views and the kind of each cell of
+/// its vertical view, typed once as the row comes in.
+struct Typed {
+    spread: Spread,
+    kinds: Vec<Kind>,
+}
+
+impl Typed {
+    fn new(spread: Spread) -> Typed {
+        let width = spread.vertical.cells.len().min(MAX_COLUMNS);
+        let kinds = kinds_of(&spread.vertical, width);
+        Typed { spread, kinds }
+    }
+
+    fn full(&self) -> &Row {
+        self.spread.full()
+    }
+
+    fn number(&self) -> u32 {
+        self.spread.number()
+    }
+
+    /// The kinds of the full view's cells, where they are the vertical view's.
+    fn full_kinds(&self) -> Option<&[Kind]> {
+        (!self.spread.has_full_view()).then_some(&self.kinds[..])
+    }
+}
+
 /// What a data row turns out to be.
 enum Placed {
     Record(RawRecord),
@@ -533,7 +556,7 @@ fn kinds_of(row: &Row, width: usize) -> Vec<Kind> {
                 Kind::Empty
             } else if text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
                 Kind::Int
-            } else if text.len() > 40 * 4 || text.chars().nth(40).is_some() {
+            } else if is_long(text) {
                 // typed by its head alone (see `kind`)
                 kind(text)
             } else {
@@ -543,11 +566,12 @@ fn kinds_of(row: &Row, width: usize) -> Vec<Kind> {
         .collect()
 }
 
-/// Lay a row out under a settled block.
-fn place(block: &BlockState, row: Spread, file: &std::path::Path) -> Placed {
+/// Lay a row out under a settled block (cells beyond the columns it
+/// settled on are unplaced).
+fn place(block: &BlockState, row: Typed, file: &std::path::Path) -> Placed {
     let width = block.settled.as_ref().map_or(0, |s| s.width);
-    let kinds = kinds_of(&row.vertical, width);
-    place_with(block, row, &kinds, file)
+    let kinds = &row.kinds[..row.kinds.len().min(width)];
+    place_with(block, row.spread, kinds, file)
 }
 
 /// Lay a row out under its block's settled alignment (or its own, where its
@@ -682,7 +706,7 @@ fn kind(cell: &str) -> Kind {
     }
     // Long texts are requirement or check texts unless they open with a
     // category label; only their head needs a look.
-    let long = t.chars().nth(40).is_some();
+    let long = is_long(t);
     if long {
         // a category label opens with a number (or 第); other texts need no
         // normalising at all
@@ -730,6 +754,12 @@ fn kind(cell: &str) -> Kind {
     } else {
         Kind::Long
     }
+}
+
+/// More than 40 characters (told by the bytes where they suffice: a
+/// character takes one to four).
+fn is_long(t: &str) -> bool {
+    t.len() > 160 || (t.len() > 40 && t.chars().nth(40).is_some())
 }
 
 /// An item number of two parts or more (`1-1-1-1`, `3.2.1`, `A.5.1`).
@@ -977,21 +1007,18 @@ fn row_alignment(kinds: &[Kind], columns: &[Option<Role>]) -> (f32, Vec<Option<u
 
 /// Roles of a row read as a header (cells that are labels), or `None` when
 /// the row is not label-like (numbers or long text in it).
-fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
+fn label_roles(row: &Row, kinds: Option<&[Kind]>) -> Option<Vec<Option<Role>>> {
     let mut roles = Vec::with_capacity(row.cells.len());
     // cells that only data holds: numbers, item numbers, levels, section
     // references, category labels, answer marks, long texts
     let mut data_like = 0;
-    for cell in &row.cells {
+    for (c, cell) in row.cells.iter().enumerate() {
         let t = cell.trim();
         if t.is_empty() {
             roles.push(None);
             continue;
         }
-        if as_integer(t).is_some() {
-            return None;
-        }
-        if t.chars().nth(40).is_some() {
+        if is_long(t) {
             data_like += 1;
             roles.push(None);
             continue;
@@ -999,7 +1026,13 @@ fn label_roles(row: &Row) -> Option<Vec<Option<Role>>> {
         // a cell that is no label may still be data (`No` is a label, not
         // an answer, when it names a column); an item number or section
         // reference never is a label
-        let kind = kind_cached(t);
+        let kind = match kinds.and_then(|k| k.get(c)) {
+            Some(&k) => k,
+            None => kind_cached(t),
+        };
+        if kind == Kind::Int {
+            return None;
+        }
         let role = match kind {
             Kind::Dotted | Kind::Section => None,
             _ => role_of(t),
@@ -1038,8 +1071,13 @@ fn is_primary(roles: &[Option<Role>]) -> bool {
 }
 
 /// Can `child` be the lower row of a two-row header whose upper row is `parent`?
-fn is_child(parent: &Row, parent_roles: &[Option<Role>], child: &Row) -> bool {
-    let Some(child_roles) = label_roles(child) else {
+fn is_child(
+    parent: &Row,
+    parent_roles: &[Option<Role>],
+    child: &Row,
+    child_kinds: Option<&[Kind]>,
+) -> bool {
+    let Some(child_roles) = label_roles(child, child_kinds) else {
         return false;
     };
     child_roles.iter().enumerate().any(|(c, role)| {
@@ -1093,14 +1131,15 @@ fn compose(parent: &Row, child: Option<&Row>) -> Vec<Option<Role>> {
 
 /// A header starting at `row` (with `next` the row after it): its columns,
 /// its rows and how many rows it takes.
-fn header_at(row: &Spread, next: Option<&Spread>) -> Option<(Vec<Option<Role>>, Vec<u32>, usize)> {
-    let row = row.full();
-    let roles = label_roles(row)?;
+fn header_at(typed: &Typed, next: Option<&Typed>) -> Option<(Vec<Option<Role>>, Vec<u32>, usize)> {
+    let row = typed.full();
+    let roles = label_roles(row, typed.full_kinds())?;
     if !is_primary(&roles) {
         return None;
     }
-    let next = next.map(Spread::full);
-    let child = next.filter(|c| c.number == row.number + 1 && is_child(row, &roles, c));
+    let child = next
+        .filter(|c| c.number() == row.number + 1 && is_child(row, &roles, c.full(), c.full_kinds()))
+        .map(Typed::full);
     let columns = compose(row, child);
     let d = distinct(&columns);
     // A checklist header names the requirement text; a vendor's answer sheet
@@ -1120,15 +1159,21 @@ fn header_at(row: &Spread, next: Option<&Spread>) -> Option<(Vec<Option<Role>>, 
 
 /// A label row directly above a header, holding labels the header lacks
 /// (`項番` over the number columns): returns the header recomposed.
-fn with_parent(parent: &Row, header: &Row) -> Option<Vec<Option<Role>>> {
-    if parent.number + 1 != header.number {
+fn with_parent(parent: &Typed, header: &Typed) -> Option<Vec<Option<Role>>> {
+    if parent.number() + 1 != header.number() {
         return None;
     }
-    let parent_roles = label_roles(parent)?;
+    let parent_roles = label_roles(parent.full(), parent.full_kinds())?;
     if distinct(&parent_roles).is_empty() || is_primary(&parent_roles) {
         return None;
     }
-    is_child(parent, &parent_roles, header).then(|| compose(parent, Some(header)))
+    is_child(
+        parent.full(),
+        &parent_roles,
+        header.full(),
+        header.full_kinds(),
+    )
+    .then(|| compose(parent.full(), Some(header.full())))
 }
 
 /// A column the vendor added without a label, holding answer marks (○ × △,
@@ -1136,7 +1181,7 @@ fn with_parent(parent: &Row, header: &Row) -> Option<Vec<Option<Role>>> {
 /// none: its answers must not be lost.
 fn name_answer_column(
     block: &mut Block,
-    rows: &[Spread],
+    rows: &[Typed],
     file: &std::path::Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -1145,7 +1190,7 @@ fn name_answer_column(
     }
     let width = rows
         .iter()
-        .map(|r| r.vertical.cells.len())
+        .map(|r| r.spread.vertical.cells.len())
         .max()
         .unwrap_or(0);
     let best = (0..width)
@@ -1155,13 +1200,9 @@ fn name_answer_column(
                 && block.columns.get(c).copied().flatten().is_none()
         })
         .map(|c| {
-            let (marks, filled) = rows.iter().fold((0, 0), |(m, f), r| {
-                let t = r.vertical.cell(c).trim();
-                if t.is_empty() {
-                    (m, f)
-                } else {
-                    (m + usize::from(kind_cached(t) == Kind::Mark), f + 1)
-                }
+            let (marks, filled) = rows.iter().fold((0, 0), |(m, f), r| match r.kinds.get(c) {
+                None | Some(Kind::Empty) => (m, f),
+                Some(&k) => (m + usize::from(k == Kind::Mark), f + 1),
             });
             (c, marks, filled)
         })
@@ -1286,8 +1327,8 @@ mod tests {
             ],
         );
         let child = row(6, &["", "中分類", "小分類", "項目", "", "", "", ""]);
-        let roles = label_roles(&parent).unwrap();
-        assert!(is_child(&parent, &roles, &child));
+        let roles = label_roles(&parent, None).unwrap();
+        assert!(is_child(&parent, &roles, &child, None));
         let cols = compose(&parent, Some(&child));
         use Role::*;
         assert_eq!(

@@ -74,6 +74,11 @@ struct Parts {
 }
 
 fn clean_part(s: &str) -> Option<String> {
+    // plain digits, the common case: `007` is 7, without the round trip
+    if !s.is_empty() && s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let t = s.trim_start_matches('0');
+        return Some(if t.is_empty() { "0" } else { t }.to_owned());
+    }
     let n = normalized(s);
     if n.is_empty() {
         return None;
@@ -115,8 +120,9 @@ fn parts_of(
             format!("the requirement number is printed twice with different values ({}); the first is used", reqs.join(" and ")),
         ));
     }
-    // One cell holding the whole number, or a plain ordinal.
-    if let Some(id) = record.get(Role::Id) {
+    // One cell holding the whole number, or a plain ordinal (needed only
+    // where the split columns give no requirement number).
+    if let Some(id) = record.get(Role::Id).filter(|_| p.req.is_none()) {
         if let Some(mut parts) = split_number(&id.text) {
             // five parts ending in a repeated number are four printed with
             // the requirement twice (`1-1-1-5-5`, as the seed prints it)

@@ -16,13 +16,26 @@ pub fn normalize(s: &str) -> String {
 pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
     if already_nfkc(s) {
         let t = s.trim();
-        let tidy = !t.contains(|c: char| c.is_whitespace() && c != ' ') && !t.contains("  ");
-        if tidy {
+        if tidy(t) {
             return std::borrow::Cow::Borrowed(t);
         }
         return collapse(s.chars()).into();
     }
     collapse(s.nfkc()).into()
+}
+
+/// No white space but single spaces.
+fn tidy(t: &str) -> bool {
+    let mut space = false;
+    for c in t.chars() {
+        match c {
+            ' ' if space => return false,
+            ' ' => space = true,
+            c if c.is_whitespace() => return false,
+            _ => space = false,
+        }
+    }
+    true
 }
 
 /// Most cells are already in NFKC (plain kana, kanji and ASCII); skipping the
