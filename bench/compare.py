@@ -190,34 +190,57 @@ def skipped(label, why):
     return outcome
 
 
-def measure(label, cmd, runs, budget, timeout=3600, ok_codes=(0,), parse=None):
-    """Run cmd up to `runs` times, fewer once `budget` seconds are spent (at
-    least once); parse(stdout) gives the in-process seconds where the process
-    reports them. A command run more than once is run once more before,
-    untimed: the first run of a program pays for paging it and its input in."""
-    outcome = Outcome(label)
-    spent = 0.0
+class Command:
+    """A command to measure: its label, argv, the exit codes that mean it
+    worked, and how to read its in-process seconds from its stdout."""
+
+    def __init__(self, label, argv, ok_codes=(0,), parse=None):
+        self.label = label
+        self.argv = argv
+        self.ok_codes = ok_codes
+        self.parse = parse
+
+
+def measure_together(commands, runs, budget, timeout=3600):
+    """Run the commands in turn, round after round, up to `runs` rounds,
+    fewer once `budget` seconds are spent (at least one): taken in turn,
+    a floor and what is set beside it see the same state of a noisy
+    machine. Commands run more than once get one untimed round before: the
+    first run of a program pays for paging it and its input in. A command
+    that fails or times out is not run again."""
+    outcomes = [Outcome(c.label) for c in commands]
     if runs > 1:
-        run_once(cmd, timeout)
+        for command in commands:
+            run_once(command.argv, timeout)
+    spent = 0.0
     for _ in range(runs):
-        run = run_once(cmd, timeout)
-        if run.timed_out:
-            outcome.failure = f"timed out after {timeout:.0f} s"
-            outcome.failed_run = run
+        for command, outcome in zip(commands, outcomes):
+            if outcome.failure:
+                continue
+            run = run_once(command.argv, timeout)
+            if run.timed_out:
+                outcome.failure = f"timed out after {timeout:.0f} s"
+                outcome.failed_run = run
+                continue
+            if run.code not in command.ok_codes:
+                first = next((line for line in run.stderr.splitlines() if line.strip()), "")
+                outcome.failure = f"failed (exit {run.code}): {first.strip()[:300]}"
+                outcome.failed_run = run
+                continue
+            outcome.runs.append(run)
+            if command.parse:
+                outcome.inner.append(command.parse(run.stdout))
+            spent += run.wall
+        if spent >= budget or all(o.failure for o in outcomes):
             break
-        if run.code not in ok_codes:
-            first = next((line for line in run.stderr.splitlines() if line.strip()), "")
-            outcome.failure = f"failed (exit {run.code}): {first.strip()[:300]}"
-            outcome.failed_run = run
-            break
-        outcome.runs.append(run)
-        if parse:
-            outcome.inner.append(parse(run.stdout))
-        spent += run.wall
-        if spent >= budget:
-            break
-    print(f"  {label}: {describe(outcome)}", file=sys.stderr, flush=True)
-    return outcome
+    for outcome in outcomes:
+        print(f"  {outcome.label}: {describe(outcome)}", file=sys.stderr, flush=True)
+    return outcomes
+
+
+def measure(label, cmd, runs, budget, timeout=3600, ok_codes=(0,), parse=None):
+    """measure_together of one command."""
+    return measure_together([Command(label, cmd, ok_codes, parse)], runs, budget, timeout)[0]
 
 
 def calamine_seconds(stdout):
@@ -390,11 +413,12 @@ class Bench:
         title = f"`{name}` ({items:,} {'rows' if big else 'items'}, {size:.1f} MB)"
         print(f"reading {title}", file=sys.stderr, flush=True)
         runs, budget = self.rust_runs(items)
-        ours = measure("checksheet catalog",
-                       [BINARY, "catalog", path, "-f", "csv", "-q", "-o", self.out("catalog.csv")],
-                       runs, budget, ok_codes=(0, 1))
-        floor = measure("calamine raw", [CALAMINE_RAW, path], runs, budget,
-                        parse=calamine_seconds)
+        ours, floor = measure_together([
+            Command("checksheet catalog",
+                    [BINARY, "catalog", path, "-f", "csv", "-q", "-o", self.out("catalog.csv")],
+                    ok_codes=(0, 1)),
+            Command("calamine raw", [CALAMINE_RAW, path], parse=calamine_seconds),
+        ], runs, budget)
         # The raw read's own cells and time, for the record.
         if floor.ok:
             cells = re.search(r"cells (\d+)", floor.last.stdout).group(1)
@@ -639,7 +663,8 @@ def main():
                 f"Inputs ({directory}):\n\n{inputs_listing(directory, mode)}\n\n"
                 f"{bench.table.markdown()}\n\n"
                 "Times are medians of n runs (wall time of the whole process; "
-                "[fastest–slowest] where n ≥ 3), after one untimed run where n > 1; RSS is the "
+                "[fastest–slowest] where n ≥ 3), after one untimed run where n > 1; catalog and "
+                "its calamine floor run in turn, so that both see the same machine; RSS is the "
                 "highest peak RSS of those runs (rusage of the child). Python peers: the time "
                 "they report after their imports, whole process in brackets; the ratios use "
                 "the former against checksheet's whole process.\n")
