@@ -421,6 +421,12 @@ def score(found, truth, changed):
     return precision, recall, f1, changed_recall
 
 
+def diff_pairs(text):
+    """The (old id, new id) pairs of the csv output of `checksheet diff`."""
+    rows = csv.DictReader(text.splitlines(True))
+    return {(r["old_id"], r["new_id"]) for r in rows if r["old_id"] and r["new_id"]}
+
+
 def run_checksheet(old, new):
     start = time.perf_counter()
     out = subprocess.run([BINARY, "diff", old, new, "-f", "csv", "-q"],
@@ -428,9 +434,7 @@ def run_checksheet(old, new):
     elapsed = time.perf_counter() - start
     if out.returncode not in (0, 1):
         sys.exit("checksheet diff failed: " + out.stderr.decode("utf-8", "replace"))
-    rows = csv.DictReader(out.stdout.decode("utf-8").splitlines(True))
-    pairs = {(r["old_id"], r["new_id"]) for r in rows if r["old_id"] and r["new_id"]}
-    return pairs, elapsed
+    return diff_pairs(out.stdout.decode("utf-8")), elapsed
 
 
 def run_daff(old, new):
@@ -450,7 +454,10 @@ def run_daff(old, new):
     return pairs, elapsed
 
 
-def bench(n, seed, directory, with_daff):
+def generate(n, seed, directory):
+    """Write old.csv, new.csv and truth.csv of an n-item revision pair into
+    directory; returns the truth (old id, new id, kind) of every pair, the
+    old ids removed, the new rows and the number of items added."""
     rng = random.Random(seed)
     vocabulary = Vocabulary(seed_items())
     taken = set()
@@ -471,6 +478,22 @@ def bench(n, seed, directory, with_daff):
         w.writerows(truth)
         w.writerows((by_uid[u]["id"], "", "removed") for u in removed)
     added = sum(1 for _, e in new_entries if e["origin"][0] == "added")
+    return truth, removed, new_rows, added
+
+
+def load_truth(directory):
+    """The true pairs written by generate(), and those of changed items."""
+    with open(os.path.join(directory, "truth.csv"), newline="", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["old_id"] and r["new_id"]]
+    pairs = {(r["old_id"], r["new_id"]) for r in rows}
+    changed = {(r["old_id"], r["new_id"]) for r in rows if r["kind"] != "unchanged"}
+    return pairs, changed
+
+
+def bench(n, seed, directory, with_daff):
+    truth, removed, new_rows, added = generate(n, seed, directory)
+    old_path = os.path.join(directory, "old.csv")
+    new_path = os.path.join(directory, "new.csv")
 
     truth_set = {(o, m) for o, m, _ in truth}
     changed = {(o, m) for o, m, k in truth if k != "unchanged"}

@@ -17,6 +17,10 @@
 //! The layout is what an owner makes, not what suits our reader: if the reader
 //! gets this workbook wrong, fix the reader, not this file.
 //!
+//! `examples/make_bench_inputs.rs` includes this file as a module to write its
+//! checklists of any size, and vendor-filled copies of them, in this layout
+//! ([`checklist_workbook`], [`answered_workbook`]).
+//!
 //! The revision is made from the seed's items by fixed rules and a fixed-seed
 //! generator (no randomness between runs): items reworded, renumbered (items
 //! inserted or removed in a group shift the numbers of those after them),
@@ -48,7 +52,7 @@ const FONT: &str = "游ゴシック";
 
 /// One published edition: what its cover, revision history and page
 /// headers say.
-struct Edition {
+pub struct Edition {
     version: &'static str,
     /// The publication date (year, month, day).
     published: (u16, u8, u8),
@@ -61,7 +65,7 @@ struct Edition {
 type HistoryRow = (&'static str, (u16, u8, u8), &'static str, &'static str);
 
 /// The first edition: `samples/hispro-checklist.xlsx`.
-const FIRST: Edition = Edition {
+pub const FIRST: Edition = Edition {
     version: "第1.0版",
     published: (2024, 4, 1),
     history: &[
@@ -101,6 +105,8 @@ const LAST_COL: u16 = COL_CHECK;
 
 /// Column widths of the checklist sheet, in Excel character units.
 const WIDTHS: [f64; 10] = [5.0, 5.0, 5.0, 5.0, 20.0, 7.5, 56.0, 14.0, 12.0, 46.0];
+/// Widths of a vendor's answer, evidence and remarks columns.
+const RESPONSE_WIDTHS: [f64; 3] = [12.0, 30.0, 30.0];
 
 fn main() -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -130,7 +136,42 @@ pub fn make_samples(seed: &Path, out_dir: &Path) -> Result<PathBuf> {
 }
 
 /// The published workbook of `items` in `edition`, as bytes.
-fn checklist_workbook(items: &[Item], edition: &Edition) -> Result<Vec<u8>> {
+pub fn checklist_workbook(items: &[Item], edition: &Edition) -> Result<Vec<u8>> {
+    workbook_of(items, edition, None)
+}
+
+/// What a vendor wrote into the owner's workbook: three columns after
+/// 確認項目 (answer, evidence, remarks), one row of cells per item.
+pub struct Responses<'a> {
+    /// The headers of the three columns.
+    pub labels: [&'a str; 3],
+    /// Per item, in item order: answer, evidence, remarks (empty: blank).
+    pub cells: &'a [[String; 3]],
+}
+
+/// The owner's workbook of `items` as a vendor returns it filled in: the
+/// same sheets and layout with the response columns added.
+pub fn answered_workbook(
+    items: &[Item],
+    edition: &Edition,
+    responses: &Responses,
+) -> Result<Vec<u8>> {
+    if responses.cells.len() != items.len() {
+        return Err(format!(
+            "{} items but {} rows of responses",
+            items.len(),
+            responses.cells.len()
+        )
+        .into());
+    }
+    workbook_of(items, edition, Some(responses))
+}
+
+fn workbook_of(
+    items: &[Item],
+    edition: &Edition,
+    responses: Option<&Responses>,
+) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     workbook.set_properties(
@@ -143,7 +184,7 @@ fn checklist_workbook(items: &[Item], edition: &Edition) -> Result<Vec<u8>> {
     );
     write_cover(workbook.add_worksheet(), edition)?;
     write_history(workbook.add_worksheet(), edition)?;
-    write_checklist(workbook.add_worksheet(), items, edition)?;
+    write_checklist(workbook.add_worksheet(), items, edition, responses)?;
     Ok(workbook.save_to_buffer()?)
 }
 
@@ -489,12 +530,23 @@ fn write_groups(
     Ok(())
 }
 
-/// チェックリスト: the items, laid out for printing.
-fn write_checklist(sheet: &mut Worksheet, items: &[Item], edition: &Edition) -> Result<()> {
+/// チェックリスト: the items, laid out for printing; with a vendor's
+/// responses in three more columns when given.
+fn write_checklist(
+    sheet: &mut Worksheet,
+    items: &[Item],
+    edition: &Edition,
+    responses: Option<&Responses>,
+) -> Result<()> {
     let f = Formats::new();
     sheet.set_name("チェックリスト")?;
     for (col, width) in WIDTHS.iter().enumerate() {
         sheet.set_column_width(col as u16, *width)?;
+    }
+    if responses.is_some() {
+        for (k, width) in RESPONSE_WIDTHS.iter().enumerate() {
+            sheet.set_column_width(LAST_COL + 1 + k as u16, *width)?;
+        }
     }
     sheet.set_landscape();
     sheet.set_paper_size(9); // A4
@@ -529,6 +581,12 @@ fn write_checklist(sheet: &mut Worksheet, items: &[Item], edition: &Edition) -> 
             Line::Header => {
                 first_header.get_or_insert(row);
                 write_header(sheet, row, &f)?;
+                if let Some(responses) = responses {
+                    for (k, label) in responses.labels.iter().enumerate() {
+                        let col = LAST_COL + 1 + k as u16;
+                        sheet.merge_range(row, col, row + 1, col, label, &f.header)?;
+                    }
+                }
             }
             Line::Section(i) => {
                 sheet.set_row_height(row, 18)?;
@@ -537,6 +595,16 @@ fn write_checklist(sheet: &mut Worksheet, items: &[Item], edition: &Edition) -> 
             }
             Line::Item(i) => {
                 write_item(sheet, row, i, &items[i], &f)?;
+                if let Some(responses) = responses {
+                    for (k, text) in responses.cells[i].iter().enumerate() {
+                        let col = LAST_COL + 1 + k as u16;
+                        if text.is_empty() {
+                            sheet.write_blank(row, col, &f.text)?;
+                        } else {
+                            sheet.write_string_with_format(row, col, text, &f.text)?;
+                        }
+                    }
+                }
                 run.push((row, i));
             }
             Line::Note => {
@@ -693,7 +761,7 @@ const NEW_GUIDELINE: (&str, &str) = ("経産省・総務省 提供事業者GL", 
 
 /// A fixed-seed linear congruential generator (Knuth's MMIX constants): the
 /// same revision on every run and every machine, with no dependency.
-struct Lcg(u64);
+pub struct Lcg(pub u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
@@ -705,7 +773,7 @@ impl Lcg {
     }
 
     /// A number in `0..n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
