@@ -4,6 +4,11 @@
 //! about a second at most (aim 0.3 s); ten times the items at most fifteen
 //! times the time.
 
+// The allocator the binary uses (src/main.rs), for the library and the
+// floor alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 use checksheet::align::{align, Mapping};

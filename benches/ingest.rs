@@ -11,6 +11,11 @@
 //! submissions with the xlsx report within 15 s on 2 cores, is measured on the
 //! whole process by `bench/compare.py`.
 
+// The allocator the binary uses (src/main.rs), for the library and the
+// floor alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

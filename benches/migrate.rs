@@ -9,6 +9,11 @@
 //! workbook (`render::template::migrated_workbook`, the template edited in
 //! place).
 
+// The allocator the binary uses (src/main.rs), for the library and the
+// floor alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -20,6 +20,11 @@
 //! The target: the catalog within 1.5× of calamine's raw read of the
 //! sample workbook (`bench/compare.py` measures it on whole processes).
 
+// The allocator the binary uses (src/main.rs), for the library and the
+// floor alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;

@@ -7,6 +7,11 @@
 //! sample workbook (504 items). Formats: csv, tsv, json, jsonl, md, html,
 //! xlsx and the terminal table (120 columns wide, no colour).
 
+// The allocator the binary uses (src/main.rs), for the library and the
+// floor alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -14,14 +14,79 @@ pub fn normalize(s: &str) -> String {
 /// [`normalize`] without a copy when the text is already normal (the common
 /// case for numbers, levels and most Japanese text).
 pub fn normalized(s: &str) -> std::borrow::Cow<'_, str> {
-    if already_nfkc(s) {
-        let t = s.trim();
-        if tidy(t) {
-            return std::borrow::Cow::Borrowed(t);
+    match form(s) {
+        Form::Normal => {
+            let t = s.trim();
+            if tidy(t) {
+                return std::borrow::Cow::Borrowed(t);
+            }
+            collapse(s.chars()).into()
         }
-        return collapse(s.chars()).into();
+        Form::Narrow => collapse(narrowed(s).chars()).into(),
+        Form::General => collapse(s.nfkc()).into(),
     }
-    collapse(s.nfkc()).into()
+}
+
+/// How a text reaches NFKC.
+enum Form {
+    /// It is in NFKC already.
+    Normal,
+    /// Through [`narrowed`], a character at a time.
+    Narrow,
+    /// Through the general algorithm.
+    General,
+}
+
+fn form(s: &str) -> Form {
+    let mut narrow = false;
+    for c in s.chars() {
+        if stable(c) {
+            continue;
+        }
+        if !to_ascii(c) {
+            return if unicode_normalization::is_nfkc_quick(s.chars())
+                == unicode_normalization::IsNormalized::Yes
+            {
+                Form::Normal
+            } else {
+                Form::General
+            };
+        }
+        narrow = true;
+    }
+    if narrow {
+        Form::Narrow
+    } else {
+        Form::Normal
+    }
+}
+
+/// Forms NFKC maps to ASCII one character at a time: full-width ASCII and
+/// the ideographic space (`（`, `：`, `１`, `Ａ`), circled and parenthesised
+/// numbers (`①`, `⑴`) and roman numerals (`Ⅲ`), the common case of Japanese
+/// checklists. Neither they nor the [`stable`] characters combine with their
+/// neighbours, so a text of only these is normalised a character at a time,
+/// without the general algorithm over the whole text.
+fn to_ascii(c: char) -> bool {
+    matches!(c,
+        '\u{FF01}'..='\u{FF5E}' | '\u{3000}'
+        | '\u{2460}'..='\u{249B}'   // ① … ⒛, ⑴ … ⒇, ⒈ … ⒛
+        | '\u{2160}'..='\u{217F}'   // Ⅰ … ⅿ
+    )
+}
+
+/// A text of [`Form::Narrow`] as NFKC gives it.
+fn narrowed(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{FF01}'..='\u{FF5E}' => out.extend(char::from_u32(c as u32 - 0xFEE0)),
+            '\u{3000}' => out.push(' '),
+            c if to_ascii(c) => out.extend(std::iter::once(c).nfkc()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// No white space but single spaces.
@@ -38,32 +103,28 @@ fn tidy(t: &str) -> bool {
     true
 }
 
-/// Most cells are already in NFKC (plain kana, kanji and ASCII); skipping the
-/// decomposition for them is most of the reading time saved.
-fn already_nfkc(s: &str) -> bool {
-    // Ranges that NFKC leaves alone, checked first because the library's
-    // quick check costs a table search per character.
-    let stable = |c: char| {
-        matches!(c,
-            '\u{0}'..='\u{7F}'            // ASCII
-            | '\u{3001}'..='\u{3003}'     // 、。〃
-            | '\u{3005}'..='\u{3007}'     // 々〆〇
-            | '\u{3008}'..='\u{3011}'     // brackets 〈〉《》「」『』【】
-            | '\u{3013}'..='\u{301F}'
-            | '\u{3041}'..='\u{3096}'     // hiragana (not the combining marks)
-            | '\u{309D}'..='\u{309E}'
-            | '\u{30A1}'..='\u{30FA}'     // katakana
-            | '\u{30FC}'..='\u{30FE}'
-            | '\u{30FB}'                  // ・
-            | '\u{4E00}'..='\u{9FFF}'     // CJK unified ideographs
-            | '\u{2010}'..='\u{2027}'     // dashes, quotes, bullets
-            | '\u{25A0}'..='\u{25FF}'     // geometric shapes ○ △ □
-            | '\u{2715}' | '\u{2716}' | '\u{00D7}' | '\u{2713}' | '\u{2714}'
-        )
-    };
-    s.chars().all(stable)
-        || unicode_normalization::is_nfkc_quick(s.chars())
-            == unicode_normalization::IsNormalized::Yes
+/// Ranges that NFKC leaves alone, checked first because the library's quick
+/// check costs a table search per character.
+fn stable(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{7F}'            // ASCII
+        | '\u{3001}'..='\u{3003}'     // 、。〃
+        | '\u{3005}'..='\u{3007}'     // 々〆〇
+        | '\u{3008}'..='\u{3011}'     // brackets 〈〉《》「」『』【】
+        | '\u{3013}'..='\u{301F}'
+        | '\u{3041}'..='\u{3096}'     // hiragana (not the combining marks)
+        | '\u{309D}'..='\u{309E}'
+        | '\u{30A1}'..='\u{30FA}'     // katakana
+        | '\u{30FC}'..='\u{30FE}'
+        | '\u{30FB}'                  // ・
+        | '\u{4E00}'..='\u{9FFF}'     // CJK unified ideographs
+        | '\u{2010}'                  // dashes, quotes, bullets (not the
+        | '\u{2012}'..='\u{2016}'     // non-breaking hyphen, double low
+        | '\u{2018}'..='\u{2023}'     // line or leaders, which NFKC maps)
+        | '\u{2027}'
+        | '\u{25A0}'..='\u{25FF}'     // geometric shapes ○ △ □
+        | '\u{2715}' | '\u{2716}' | '\u{00D7}' | '\u{2713}' | '\u{2714}'
+    )
 }
 
 fn collapse(chars: impl Iterator<Item = char>) -> String {
@@ -87,10 +148,10 @@ fn collapse(chars: impl Iterator<Item = char>) -> String {
 /// for "formatting-only" comparisons of texts.
 pub fn compact(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    if already_nfkc(s) {
-        push_folded(&mut out, s.chars());
-    } else {
-        push_folded(&mut out, s.nfkc());
+    match form(s) {
+        Form::Normal => push_folded(&mut out, s.chars()),
+        Form::Narrow => push_folded(&mut out, narrowed(s).chars()),
+        Form::General => push_folded(&mut out, s.nfkc()),
     }
     out
 }
@@ -206,6 +267,32 @@ pub fn width(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stable_ranges_are_stable() {
+        for c in (0u32..0x1_0000)
+            .filter_map(char::from_u32)
+            .filter(|&c| stable(c))
+        {
+            let s = c.to_string();
+            assert_eq!(s.nfkc().collect::<String>(), s, "U+{:04X}", c as u32);
+        }
+        assert_eq!(normalize("…"), "...");
+    }
+
+    #[test]
+    fn full_width_forms_map_as_nfkc_maps_them() {
+        let all: String = ('\u{FF01}'..='\u{FF5E}')
+            .chain('\u{2460}'..='\u{249B}')
+            .chain('\u{2160}'..='\u{217F}')
+            .chain(['\u{3000}', '漢', 'か', '1', '.'])
+            .collect();
+        let general: String = all.nfkc().collect();
+        assert!(matches!(form(&all), Form::Narrow));
+        assert_eq!(narrowed(&all), general);
+        assert_eq!(normalize("（１）　対策"), "(1) 対策");
+        assert_eq!(compact("ＡＢＣ：　ｄ"), "abc:d");
+    }
 
     #[test]
     fn normalize_unifies_widths_and_spaces() {

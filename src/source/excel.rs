@@ -262,71 +262,36 @@ fn stream(
     if wanted.is_empty() {
         return Ok(());
     }
+    let apply = |visitor: &mut dyn Visitor, message: Message| match message {
+        Message::Begin(index, merges) => visitor.begin(&plain[index], merges),
+        Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
+        Message::End => visitor.end(),
+    };
+    // A small sheet is read on this thread: a thread of its own costs more
+    // than the overlap of reading and laying out saves.
+    if sheet_bytes(input, &wanted) < THREADED {
+        let mut visited = Ok(());
+        let read = read_sheets(path, &mut book, input, &wanted, &mut |message| match apply(
+            visitor, message,
+        ) {
+            Ok(()) => true,
+            Err(e) => {
+                visited = Err(e);
+                false
+            }
+        });
+        return read.and(visited);
+    }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(16);
         let reader = scope.spawn(move || -> Result<()> {
-            for (index, name) in &wanted {
-                let merges = match &mut book {
-                    StreamBook::Xlsx(b) => {
-                        let scanned = input
-                            .open()
-                            .ok()
-                            .and_then(|r| super::xlsx_merges::of_sheet(r, name));
-                        let dims = match scanned {
-                            Some(d) => d,
-                            None => b
-                                .merge_cells_by_sheet_name(name)
-                                .map_err(|e| xlsx_error(path, Some(name), e))?,
-                        };
-                        regions(dims)
-                    }
-                    StreamBook::Xlsb(_) => Vec::new(),
-                };
-                if tx.send(Message::Begin(*index, merges)).is_err() {
-                    return Ok(());
-                }
-                let mut rows = RowAssembler::new(path, name, &tx);
-                match &mut book {
-                    StreamBook::Xlsx(b) => {
-                        let mut cells = b
-                            .worksheet_cells_reader(name)
-                            .map_err(|e| xlsx_error(path, Some(name), e))?;
-                        while let Some(cell) = cells
-                            .next_cell()
-                            .map_err(|e| xlsx_error(path, Some(name), e))?
-                        {
-                            let (row, col) = cell.get_position();
-                            if !rows.push(row, col, data_ref_text(cell.get_value()))? {
-                                return Ok(());
-                            }
-                        }
-                    }
-                    StreamBook::Xlsb(b) => {
-                        let mut cells = b
-                            .worksheet_cells_reader(name)
-                            .map_err(|e| xlsb_error(path, e))?;
-                        while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
-                            let (row, col) = cell.get_position();
-                            if !rows.push(row, col, data_ref_text(cell.get_value()))? {
-                                return Ok(());
-                            }
-                        }
-                    }
-                }
-                if !rows.finish() || tx.send(Message::End).is_err() {
-                    return Ok(());
-                }
-            }
-            Ok(())
+            read_sheets(path, &mut book, input, &wanted, &mut |message| {
+                tx.send(message).is_ok()
+            })
         });
         let mut visited = Ok(());
         for message in rx {
-            let step = match message {
-                Message::Begin(index, merges) => visitor.begin(&plain[index], merges),
-                Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
-                Message::End => visitor.end(),
-            };
-            if let Err(e) = step {
+            if let Err(e) = apply(visitor, message) {
                 // dropping the receiver stops the reader
                 visited = Err(e);
                 break;
@@ -339,21 +304,104 @@ fn stream(
     })
 }
 
-/// Cells in sheet order into rows, sent on in batches.
+/// Uncompressed sheet XML above which calamine parses on a thread of its own.
+const THREADED: u64 = 1 << 20;
+
+/// The uncompressed size of the chosen sheets' parts, as the package says
+/// (0 when it cannot tell: read on this thread).
+fn sheet_bytes(input: Input<'_>, wanted: &[(usize, String)]) -> u64 {
+    let Some(mut package) = input.open().ok().and_then(crate::package::Package::new) else {
+        return 0;
+    };
+    let Some(sheets) = package.sheets() else {
+        return 0;
+    };
+    sheets
+        .iter()
+        .filter(|s| wanted.iter().any(|(_, name)| *name == s.name))
+        .filter_map(|s| package.zip.by_name(&s.path).ok().map(|e| e.size()))
+        .sum()
+}
+
+/// Read the chosen sheets, handing each message to `emit` (which says
+/// whether to go on).
+fn read_sheets(
+    path: &Path,
+    book: &mut StreamBook<'_>,
+    input: Input<'_>,
+    wanted: &[(usize, String)],
+    emit: &mut dyn FnMut(Message) -> bool,
+) -> Result<()> {
+    for (index, name) in wanted {
+        let merges = match book {
+            StreamBook::Xlsx(b) => {
+                let scanned = input
+                    .open()
+                    .ok()
+                    .and_then(|r| super::xlsx_merges::of_sheet(r, name));
+                let dims = match scanned {
+                    Some(d) => d,
+                    None => b
+                        .merge_cells_by_sheet_name(name)
+                        .map_err(|e| xlsx_error(path, Some(name), e))?,
+                };
+                regions(dims)
+            }
+            StreamBook::Xlsb(_) => Vec::new(),
+        };
+        if !emit(Message::Begin(*index, merges)) {
+            return Ok(());
+        }
+        let mut rows = RowAssembler::new(path, name, emit);
+        match book {
+            StreamBook::Xlsx(b) => {
+                let mut cells = b
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| xlsx_error(path, Some(name), e))?;
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| xlsx_error(path, Some(name), e))?
+                {
+                    let (row, col) = cell.get_position();
+                    if !rows.push(row, col, data_ref_text(cell.get_value()))? {
+                        return Ok(());
+                    }
+                }
+            }
+            StreamBook::Xlsb(b) => {
+                let mut cells = b
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| xlsb_error(path, e))?;
+                while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
+                    let (row, col) = cell.get_position();
+                    if !rows.push(row, col, data_ref_text(cell.get_value()))? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        if !rows.finish() || !emit(Message::End) {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Cells in sheet order into rows, handed on in batches.
 struct RowAssembler<'a, 'b> {
     path: &'a Path,
     name: &'a str,
-    tx: &'b std::sync::mpsc::SyncSender<Message>,
+    emit: &'b mut dyn FnMut(Message) -> bool,
     current: Option<Row>,
     batch: Vec<Row>,
 }
 
 impl<'a, 'b> RowAssembler<'a, 'b> {
-    fn new(path: &'a Path, name: &'a str, tx: &'b std::sync::mpsc::SyncSender<Message>) -> Self {
+    fn new(path: &'a Path, name: &'a str, emit: &'b mut dyn FnMut(Message) -> bool) -> Self {
         RowAssembler {
             path,
             name,
-            tx,
+            emit,
             current: None,
             batch: Vec::with_capacity(BATCH),
         }
@@ -399,7 +447,7 @@ impl<'a, 'b> RowAssembler<'a, 'b> {
         }
         if self.batch.len() >= BATCH {
             let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-            return self.tx.send(Message::Rows(batch)).is_ok();
+            return (self.emit)(Message::Rows(batch));
         }
         true
     }
@@ -409,11 +457,7 @@ impl<'a, 'b> RowAssembler<'a, 'b> {
         if let Some(row) = self.current.take() {
             self.batch.push(row);
         }
-        self.batch.is_empty()
-            || self
-                .tx
-                .send(Message::Rows(std::mem::take(&mut self.batch)))
-                .is_ok()
+        self.batch.is_empty() || (self.emit)(Message::Rows(std::mem::take(&mut self.batch)))
     }
 }
 
@@ -641,7 +685,7 @@ fn data_text(value: &Data) -> String {
 
 /// Cell text with Windows line breaks made plain and NULs dropped.
 fn clean(s: &str) -> String {
-    if s.contains('\r') || s.contains('\0') {
+    if memchr::memchr2(b'\r', b'\0', s.as_bytes()).is_some() {
         s.replace("\r\n", "\n")
             .replace(['\r'], "\n")
             .replace('\0', "")
