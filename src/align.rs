@@ -107,8 +107,10 @@ const POSTINGS: usize = 256;
 struct Prepared {
     key: String,
     check: String,
-    grams: Vec<u32>,
-    check_grams: Vec<u32>,
+    /// Bigrams of `key` and `check`, made when first needed: most items of
+    /// two revisions pair by identical text and never need them.
+    grams: std::sync::OnceLock<Vec<u32>>,
+    check_grams: std::sync::OnceLock<Vec<u32>>,
     group: String,
 }
 
@@ -147,14 +149,24 @@ fn prepare(items: &[Item]) -> Vec<Prepared> {
                 measure
             };
             Prepared {
-                grams: grams_of(&key),
-                check_grams: grams_of(&check),
+                grams: std::sync::OnceLock::new(),
+                check_grams: std::sync::OnceLock::new(),
                 key,
                 check,
                 group: item.group(),
             }
         })
         .collect()
+}
+
+impl Prepared {
+    fn grams(&self) -> &[u32] {
+        self.grams.get_or_init(|| grams_of(&self.key))
+    }
+
+    fn check_grams(&self) -> &[u32] {
+        self.check_grams.get_or_init(|| grams_of(&self.check))
+    }
 }
 
 /// Size of the intersection of two sorted, deduplicated lists.
@@ -197,14 +209,14 @@ fn similarity(a: &Prepared, b: &Prepared) -> f64 {
         return if a.check == b.check || a.check.is_empty() || b.check.is_empty() {
             1.0
         } else {
-            0.9 + 0.1 * dice(&a.check_grams, &b.check_grams)
+            0.9 + 0.1 * dice(a.check_grams(), b.check_grams())
         };
     }
-    let text = dice(&a.grams, &b.grams);
+    let text = dice(a.grams(), b.grams());
     if a.check.is_empty() || b.check.is_empty() {
         text
     } else {
-        0.8 * text + 0.2 * dice(&a.check_grams, &b.check_grams)
+        0.8 * text + 0.2 * dice(a.check_grams(), b.check_grams())
     }
 }
 
@@ -224,10 +236,22 @@ struct Index {
 }
 
 impl Index {
-    fn build(prepared: &[Prepared], include: impl Fn(usize) -> bool) -> Index {
+    fn build(prepared: &[Prepared], include: impl Fn(usize) -> bool + Sync) -> Index {
+        {
+            // the grams of the items indexed, made in parallel first
+            use rayon::prelude::*;
+            prepared
+                .par_iter()
+                .enumerate()
+                .with_min_len(256)
+                .filter(|(i, _)| include(*i))
+                .for_each(|(_, p)| {
+                    p.grams();
+                });
+        }
         let mut postings: HashMap<u32, Vec<u32>> = HashMap::default();
         for (i, p) in prepared.iter().enumerate().filter(|(i, _)| include(*i)) {
-            for &g in &p.grams {
+            for &g in p.grams() {
                 postings.entry(g).or_default().push(i as u32);
             }
         }
@@ -388,8 +412,8 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
             reason_for(&old[i], &new[j], &po[i], &pn[j])
         };
         let sim = match reason {
-            Reason::Split => containment(&pn[j].grams, &po[i].grams),
-            Reason::Merged => containment(&po[i].grams, &pn[j].grams),
+            Reason::Split => containment(pn[j].grams(), po[i].grams()),
+            Reason::Merged => containment(po[i].grams(), pn[j].grams()),
             _ => similarity(&po[i], &pn[j]),
         };
         state.add(Pair {
@@ -463,7 +487,7 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
             .map_init(
                 || (vec![0u32; new.len()], Vec::new()),
                 |(counts, touched), i| {
-                    let mut cands = index.candidates(&po[i].grams, counts, touched);
+                    let mut cands = index.candidates(po[i].grams(), counts, touched);
                     if let Some(&j) = new_ids.get(old[i].id.as_str()) {
                         if !cands.contains(&j) {
                             cands.push(j);
@@ -648,16 +672,16 @@ fn gather(state: &mut State, view: &View<'_>) {
                     if (!partners.is_empty() && weak.is_none()) || view.blocked_pieces[k] {
                         return None;
                     }
-                    let piece = &view.pieces[k].grams;
+                    let piece = view.pieces[k].grams();
                     let best = index
                         .candidates(piece, counts, touched)
                         .into_iter()
                         .filter(|&w| {
                             !view.blocked_wholes[w]
-                                && piece.len() * 20 <= view.wholes[w].grams.len() * 17
+                                && piece.len() * 20 <= view.wholes[w].grams().len() * 17
                         })
                         .filter(|&w| weak.is_none_or(|(p, _)| p != w))
-                        .map(|w| (containment(piece, &view.wholes[w].grams), w))
+                        .map(|w| (containment(piece, view.wholes[w].grams()), w))
                         .filter(|(c, _)| {
                             *c >= CONTAINED && weak.is_none_or(|(_, s)| *c >= s + 0.25)
                         })
@@ -677,12 +701,12 @@ fn gather(state: &mut State, view: &View<'_>) {
     let mut wholes: Vec<usize> = pieces.keys().copied().collect();
     wholes.sort_unstable();
     for w in wholes {
-        let whole = &view.wholes[w].grams;
+        let whole = view.wholes[w].grams();
         // the whole's present partner is a piece too, if it lies inside
         let partner: Vec<usize> = view.partners_of_whole(state, w).to_vec();
         let inside = |k: usize| {
-            containment(&view.pieces[k].grams, whole) >= CONTAINED
-                && view.pieces[k].grams.len() < whole.len()
+            containment(view.pieces[k].grams(), whole) >= CONTAINED
+                && view.pieces[k].grams().len() < whole.len()
         };
         if !partner.iter().all(|&k| inside(k)) {
             continue;
@@ -693,7 +717,7 @@ fn gather(state: &mut State, view: &View<'_>) {
         parts.dedup();
         let mut covered: Vec<u32> = parts
             .iter()
-            .flat_map(|&k| view.pieces[k].grams.iter().copied())
+            .flat_map(|&k| view.pieces[k].grams().iter().copied())
             .collect();
         covered.sort_unstable();
         covered.dedup();
@@ -713,7 +737,7 @@ fn gather(state: &mut State, view: &View<'_>) {
             state.add(Pair {
                 old,
                 new,
-                similarity: containment(&view.pieces[k].grams, whole),
+                similarity: containment(view.pieces[k].grams(), whole),
                 reason: match view.whole {
                     Whole::Old => Reason::Split,
                     Whole::New => Reason::Merged,

@@ -32,8 +32,8 @@ impl Level {
         }
         // the spellings almost every sheet uses, without a copy
         match s {
-            "必須" => return Some(Level::Required),
-            "推奨" => return Some(Level::Recommended),
+            "必須" | "required" => return Some(Level::Required),
+            "推奨" | "recommended" => return Some(Level::Recommended),
             _ => {}
         }
         // every spelling below holds 必, 推 or 任, or Latin letters

@@ -106,6 +106,10 @@ fn tidy(t: &str) -> bool {
 /// Ranges that NFKC leaves alone, checked first because the library's quick
 /// check costs a table search per character.
 fn stable(c: char) -> bool {
+    // the usual characters of a Japanese text first
+    if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return true;
+    }
     matches!(c,
         '\u{0}'..='\u{7F}'            // ASCII
         | '\u{3001}'..='\u{3003}'     // 、。〃
@@ -147,6 +151,9 @@ fn collapse(chars: impl Iterator<Item = char>) -> String {
 /// NFKC, all white space removed, lower case: the key for header labels and
 /// for "formatting-only" comparisons of texts.
 pub fn compact(s: &str) -> String {
+    if let Some(out) = compact_plain(s) {
+        return out;
+    }
     let mut out = String::with_capacity(s.len());
     match form(s) {
         Form::Normal => push_folded(&mut out, s.chars()),
@@ -154,6 +161,39 @@ pub fn compact(s: &str) -> String {
         Form::General => push_folded(&mut out, s.nfkc()),
     }
     out
+}
+
+/// [`compact`] of a text in NFKC already, in one pass that copies the runs
+/// of characters it keeps as they are (kana, kanji, lower-case ASCII);
+/// `None` when some character is not known to be in NFKC.
+fn compact_plain(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let kept = if c.is_ascii() {
+            !c.is_ascii_uppercase() && !c.is_ascii_whitespace()
+        } else {
+            caseless(c) && stable(c)
+        };
+        if kept {
+            continue;
+        }
+        out.push_str(&s[run..i]);
+        run = i + c.len_utf8();
+        if c.is_ascii() {
+            if !c.is_ascii_whitespace() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if stable(c) {
+            if !c.is_whitespace() {
+                out.extend(c.to_lowercase());
+            }
+        } else {
+            return None;
+        }
+    }
+    out.push_str(&s[run..]);
+    Some(out)
 }
 
 /// Characters without white space, lower case.
@@ -292,6 +332,17 @@ mod tests {
         assert_eq!(narrowed(&all), general);
         assert_eq!(normalize("（１）　対策"), "(1) 対策");
         assert_eq!(compact("ＡＢＣ：　ｄ"), "abc:d");
+        // the one-pass path and the general one agree
+        for text in [
+            "必須 /推奨",
+            "GLでの 参照 箇所",
+            "Ab ×○ 漢字\nかな",
+            "Ⅲ．１",
+        ] {
+            let mut general = String::new();
+            push_folded(&mut general, text.nfkc());
+            assert_eq!(compact(text), general, "{text}");
+        }
     }
 
     #[test]
