@@ -38,8 +38,22 @@ enum Form {
 }
 
 fn form(s: &str) -> Form {
+    let bytes = s.as_bytes();
     let mut narrow = false;
-    for c in s.chars() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        if plain_at(bytes, i) {
+            i += 3;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         if stable(c) {
             continue;
         }
@@ -163,37 +177,74 @@ pub fn compact(s: &str) -> String {
     out
 }
 
-/// [`compact`] of a text in NFKC already, in one pass that copies the runs
-/// of characters it keeps as they are (kana, kanji, lower-case ASCII);
-/// `None` when some character is not known to be in NFKC.
+/// [`compact`] in one pass that copies the runs of characters it keeps as
+/// they are (kana, kanji, lower-case ASCII) and maps the [`to_ascii`] forms
+/// one at a time; `None` when a character needs the general algorithm.
 fn compact_plain(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let mut run = 0;
-    for (i, c) in s.char_indices() {
-        let kept = if c.is_ascii() {
-            !c.is_ascii_uppercase() && !c.is_ascii_whitespace()
-        } else {
-            caseless(c) && stable(c)
-        };
-        if kept {
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_uppercase() || b.is_ascii_whitespace() {
+                out.push_str(&s[run..i]);
+                if !b.is_ascii_whitespace() {
+                    out.push(b.to_ascii_lowercase() as char);
+                }
+                run = i + 1;
+            }
+            i += 1;
             continue;
         }
-        out.push_str(&s[run..i]);
-        run = i + c.len_utf8();
-        if c.is_ascii() {
-            if !c.is_ascii_whitespace() {
-                out.push(c.to_ascii_lowercase());
-            }
-        } else if stable(c) {
-            if !c.is_whitespace() {
-                out.extend(c.to_lowercase());
-            }
-        } else {
-            return None;
+        if plain_at(bytes, i) {
+            i += 3;
+            continue;
         }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let n = c.len_utf8();
+        if !(caseless(c) && stable(c)) {
+            out.push_str(&s[run..i]);
+            run = i + n;
+            if stable(c) {
+                if !c.is_whitespace() {
+                    out.extend(c.to_lowercase());
+                }
+            } else if to_ascii(c) {
+                // one character at a time, as `narrowed` does
+                let mut one = [0u8; 4];
+                push_folded(&mut out, narrowed(c.encode_utf8(&mut one)).chars());
+            } else {
+                return None;
+            }
+        }
+        i += n;
     }
     out.push_str(&s[run..]);
     Some(out)
+}
+
+/// A three-byte character that NFKC leaves alone and that has no case
+/// begins at byte `i` of valid UTF-8: a CJK unified ideograph (U+4E00–
+/// U+9FFF), or kana and CJK punctuation of the [`stable`] ranges. Told from
+/// the bytes, without decoding: most of a Japanese text.
+fn plain_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        0xE5..=0xE9 => true,
+        0xE4 => bytes.get(i + 1).is_some_and(|&b| b >= 0xB8),
+        0xE3 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(&b1), Some(&b2)) => {
+                let u = 0x3000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                matches!(u,
+                    0x3001..=0x3003 | 0x3005..=0x3011 | 0x3013..=0x301F
+                    | 0x3041..=0x3096 | 0x309D..=0x309E | 0x30A1..=0x30FE)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Characters without white space, lower case.
@@ -309,6 +360,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_characters_are_told_by_their_bytes() {
+        for c in ('\u{3000}'..='\u{A000}').chain(['a', '\u{4DFF}', '\u{FF08}']) {
+            let s = c.to_string();
+            assert_eq!(
+                plain_at(s.as_bytes(), 0),
+                caseless(c) && stable(c) && !c.is_ascii(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
     fn the_stable_ranges_are_stable() {
         for c in (0u32..0x1_0000)
             .filter_map(char::from_u32)
@@ -338,6 +402,7 @@ mod tests {
             "GLでの 参照 箇所",
             "Ab ×○ 漢字\nかな",
             "Ⅲ．１",
+            "䶿一鿿\u{4DFF}丁",
         ] {
             let mut general = String::new();
             push_folded(&mut general, text.nfkc());
