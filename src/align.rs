@@ -369,10 +369,32 @@ fn assign(
     }
 }
 
+/// A list ready to be aligned: its texts folded once (and their bigrams
+/// when first needed), so that a catalog aligned with many submissions is
+/// prepared once.
+pub struct Side<'a> {
+    items: &'a [Item],
+    prepared: Vec<Prepared>,
+}
+
+impl<'a> Side<'a> {
+    pub fn new(items: &'a [Item]) -> Side<'a> {
+        Side {
+            items,
+            prepared: prepare(items),
+        }
+    }
+}
+
 /// Pair two item lists.
 pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
-    let po = prepare(old);
-    let pn = prepare(new);
+    align_sides(&Side::new(old), &Side::new(new), mapping)
+}
+
+/// [`align`] of lists already prepared.
+pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) -> Alignment {
+    let (old, new) = (old_side.items, new_side.items);
+    let (po, pn) = (&old_side.prepared[..], &new_side.prepared[..]);
     let mut state = State {
         old_to: vec![Vec::new(); old.len()],
         new_to: vec![Vec::new(); new.len()],
@@ -453,11 +475,11 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
         if let Some(js) = by_key.get(p.key.as_str()) {
             for &j in js {
                 let sim = similarity(p, &pn[j]);
-                exact.push((sim + bonus(old, new, &po, &pn, i, j), sim, i, j));
+                exact.push((sim + bonus(old, new, po, pn, i, j), sim, i, j));
             }
         }
     }
-    assign(&mut state, exact, old, new, &po, &pn);
+    assign(&mut state, exact, old, new, po, pn);
 
     // 2b. the same number where one side has no text at all (an answer
     // sheet that kept only the numbers)
@@ -472,11 +494,11 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
             }
         }
     }
-    assign(&mut state, by_number, old, new, &po, &pn);
+    assign(&mut state, by_number, old, new, po, pn);
 
     // 3. similar texts: the candidates of each old item are independent of
     // the others', so they are found in parallel and assigned at once
-    let index = Index::build(&pn, |j| open_new(&state, j));
+    let index = Index::build(pn, |j| open_new(&state, j));
     let fuzzy: Vec<(f64, f64, usize, usize)> = {
         use rayon::prelude::*;
         let state = &state;
@@ -499,7 +521,7 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
                         .filter_map(|j| {
                             let sim = similarity(&po[i], &pn[j]);
                             (sim >= MIN_PAIR)
-                                .then(|| (sim + bonus(old, new, &po, &pn, i, j), sim, i, j))
+                                .then(|| (sim + bonus(old, new, po, pn, i, j), sim, i, j))
                         })
                         .collect::<Vec<_>>()
                 },
@@ -507,10 +529,10 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
             .flatten_iter()
             .collect()
     };
-    assign(&mut state, fuzzy, old, new, &po, &pn);
+    assign(&mut state, fuzzy, old, new, po, pn);
 
     // 4. splits and merges
-    splits_and_merges(&mut state, &po, &pn, &blocked_old, &blocked_new);
+    splits_and_merges(&mut state, po, pn, &blocked_old, &blocked_new);
 
     let mut pairs = state.pairs;
     pairs.sort_by_key(|p| (p.new, p.old));
@@ -518,11 +540,12 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
     // override: only overrides are marked pinned, so that the diff's own csv
     // used as a mapping gives the same diff again.
     if !mapping.pins.is_empty() {
-        let automatic: HashSet<(usize, usize)> = align(old, new, &Mapping::default())
-            .pairs
-            .iter()
-            .map(|p| (p.old, p.new))
-            .collect();
+        let automatic: HashSet<(usize, usize)> =
+            align_sides(old_side, new_side, &Mapping::default())
+                .pairs
+                .iter()
+                .map(|p| (p.old, p.new))
+                .collect();
         for p in &mut pairs {
             if p.pinned && automatic.contains(&(p.old, p.new)) {
                 p.pinned = false;

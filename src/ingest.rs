@@ -124,6 +124,42 @@ fn where_(item: &Item) -> String {
     }
 }
 
+/// A catalog ready to place submissions on: its side of the aligner and its
+/// texts folded once, however many submissions are placed.
+pub struct Reference<'a> {
+    catalog: &'a Catalog,
+    side: align::Side<'a>,
+    /// The first item of each requirement text (compacted).
+    by_key: std::collections::HashMap<String, usize>,
+}
+
+impl<'a> Reference<'a> {
+    pub fn new(catalog: &'a Catalog) -> Reference<'a> {
+        let mut by_key = std::collections::HashMap::new();
+        for (i, item) in catalog.items.iter().enumerate() {
+            let key = compact(&item.measure);
+            if !key.is_empty() {
+                by_key.entry(key).or_insert(i);
+            }
+        }
+        Reference {
+            catalog,
+            side: align::Side::new(&catalog.items),
+            by_key,
+        }
+    }
+
+    /// Place a submission's items and responses on the catalog.
+    pub fn ingest(
+        &self,
+        submission: &Catalog,
+        responses: &[Response],
+        orphan_responses: &[Response],
+    ) -> Ingest {
+        place(self, submission, responses, orphan_responses)
+    }
+}
+
 /// Place a submission's items and responses on the catalog.
 pub fn ingest(
     catalog: &Catalog,
@@ -131,7 +167,21 @@ pub fn ingest(
     responses: &[Response],
     orphan_responses: &[Response],
 ) -> Ingest {
-    let alignment = align::align(&catalog.items, &submission.items, &Mapping::default());
+    Reference::new(catalog).ingest(submission, responses, orphan_responses)
+}
+
+fn place(
+    reference: &Reference<'_>,
+    submission: &Catalog,
+    responses: &[Response],
+    orphan_responses: &[Response],
+) -> Ingest {
+    let catalog = reference.catalog;
+    let alignment = align::align_sides(
+        &reference.side,
+        &align::Side::new(&submission.items),
+        &Mapping::default(),
+    );
     // pairs by catalog item
     let mut by_item: Vec<Vec<&align::Pair>> = vec![Vec::new(); catalog.items.len()];
     for p in &alignment.pairs {
@@ -140,13 +190,7 @@ pub fn ingest(
     // An unpaired submission row with the very text of an item already
     // placed is a second row for that item.
     let mut second_rows: Vec<Vec<usize>> = vec![Vec::new(); catalog.items.len()];
-    let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (i, item) in catalog.items.iter().enumerate() {
-        let key = compact(&item.measure);
-        if !key.is_empty() {
-            by_key.entry(key).or_insert(i);
-        }
-    }
+    let by_key = &reference.by_key;
     let mut extra_rows = Vec::new();
     for j in alignment.added.iter().copied() {
         let key = compact(&submission.items[j].measure);

@@ -277,7 +277,6 @@ fn ingest(
     input: InputArgs,
     output: &OutputArgs,
 ) -> anyhow::Result<u8> {
-    use rayon::prelude::*;
     let options = catalog_options(input);
     let cat = catalog::read(
         catalog_path,
@@ -308,45 +307,208 @@ fn ingest(
             );
             bar
         });
-    let results: Vec<Result<checksheet::ingest::Ingest, checksheet::Error>> = files
-        .par_iter()
-        .map(|file| {
-            let result = catalog::read(file, &options).map(|sub| {
-                let responses = responses(&sub, &vocabulary);
-                let orphans = checksheet::submission::of_records(&sub.orphans, &vocabulary);
-                checksheet::ingest::ingest(&cat, &sub, &responses, &orphans)
-            });
-            if let Some(bar) = &progress {
-                bar.inc(1);
-            }
-            result
-        })
-        .collect();
+    let reference = checksheet::ingest::Reference::new(&cat);
+    let place = |file: &PathBuf| {
+        let result = catalog::read(file, &options).map(|sub| {
+            let responses = responses(&sub, &vocabulary);
+            let orphans = checksheet::submission::of_records(&sub.orphans, &vocabulary);
+            reference.ingest(&sub, &responses, &orphans)
+        });
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+        result
+    };
+    let format = output_format(output)?;
+    let outcome = match streamed_ingest(format) {
+        Some(sink) => ingest_streamed(&cat, &files, &place, sink, output),
+        None => ingest_collected(&cat, &files, &place, output),
+    };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    let (failed, problems) = outcome?;
+    Ok(if failed { 2 } else { u8::from(problems) })
+}
+
+/// Submissions read at a time: in parallel within a batch, their rows written
+/// in file order, and nothing of a batch kept once written.
+const INGEST_BATCH: usize = 32;
+
+/// How a batch ingest writes its report as the results come.
+#[derive(Clone, Copy)]
+enum IngestSink {
+    Rows(render::rows::RowFormat),
+    Xlsx,
+}
+
+fn streamed_ingest(format: Format) -> Option<IngestSink> {
+    match format {
+        Format::Xlsx => Some(IngestSink::Xlsx),
+        other => streamed(other).map(IngestSink::Rows),
+    }
+}
+
+/// Tell a submission's summary line, or its error.
+fn tell(file: &Path, result: &Result<checksheet::ingest::Ingest, checksheet::Error>, quiet: bool) {
+    match result {
+        Ok(r) if !quiet => eprintln!("{}: {}", file.display(), report::summary_line(r)),
+        Ok(_) => {}
+        Err(e) => eprintln!("error: {e}"),
+    }
+}
+
+/// Batch ingest with its report written as the results come: rows (csv, tsv,
+/// json, jsonl) or the xlsx detail sheet streamed, the matrix and summary
+/// kept (a few words per item and file). Submissions are read in parallel,
+/// a batch at a time, while a thread of its own writes the batch before.
+/// Returns (a file failed, problems found).
+fn ingest_streamed(
+    cat: &catalog::Catalog,
+    files: &[PathBuf],
+    place: &(dyn Fn(&PathBuf) -> Result<checksheet::ingest::Ingest, checksheet::Error> + Sync),
+    sink: IngestSink,
+    output: &OutputArgs,
+) -> anyhow::Result<(bool, bool)> {
+    use rayon::prelude::*;
+    type Placed = (
+        PathBuf,
+        Result<checksheet::ingest::Ingest, checksheet::Error>,
+    );
+    if matches!(sink, IngestSink::Xlsx)
+        && output.output.is_none()
+        && std::io::stdout().is_terminal()
+    {
+        anyhow::bail!("xlsx output is binary: give -o FILE.xlsx");
+    }
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Placed>>(1);
+        let writer = scope.spawn(move || write_ingest(cat, files.len() > 1, rx, sink, output));
+        for batch in files.chunks(INGEST_BATCH) {
+            let results: Vec<_> = batch.par_iter().map(place).collect();
+            let placed = batch.iter().cloned().zip(results).collect();
+            if tx.send(placed).is_err() {
+                // the writer stopped (its output failed): it says why
+                break;
+            }
+        }
+        drop(tx);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error writing the report")))
+    })
+}
+
+/// The writing half of [`ingest_streamed`].
+fn write_ingest(
+    cat: &catalog::Catalog,
+    several: bool,
+    batches: std::sync::mpsc::Receiver<
+        Vec<(
+            PathBuf,
+            Result<checksheet::ingest::Ingest, checksheet::Error>,
+        )>,
+    >,
+    sink: IngestSink,
+    output: &OutputArgs,
+) -> anyhow::Result<(bool, bool)> {
+    let mut header = report::ingest_header(cat, several);
+    let mut rows = None;
+    let mut xlsx = None;
+    match sink {
+        IngestSink::Rows(format) => {
+            let out = match &output.output {
+                Some(path) => Out::File(render::AtomicFile::create(path)?),
+                None => Out::Stdout(std::io::BufWriter::with_capacity(
+                    1 << 16,
+                    std::io::stdout().lock(),
+                )),
+            };
+            rows = Some(render::rows::RowWriter::new(
+                format,
+                &header.columns,
+                output.raw,
+                out,
+            ));
+        }
+        IngestSink::Xlsx => xlsx = Some(render::xlsx::XlsxReport::new(&header)?),
+    }
+    let mut matrix = report::Matrix::of(cat);
+    let (mut failed, mut problems, mut placed) = (false, false, 0usize);
+    for batch in batches {
+        for (file, result) in batch {
+            tell(&file, &result, output.quiet);
+            let Ok(result) = result else {
+                failed = true;
+                continue;
+            };
+            placed += 1;
+            problems |= result.has_problems();
+            let name = file.display().to_string();
+            for row in report::ingest_rows(cat, &name, &result, several) {
+                if let Some(w) = rows.as_mut() {
+                    if let Err(e) = w.row(&row) {
+                        if e.kind() == std::io::ErrorKind::BrokenPipe {
+                            return Ok((failed, problems));
+                        }
+                        return Err(e.into());
+                    }
+                }
+                if let Some(x) = xlsx.as_mut() {
+                    x.row(&row)?;
+                }
+            }
+            header
+                .summary
+                .push((name.clone(), report::summary_line(&result)));
+            header.inputs.push(name.clone());
+            matrix.add(&name, &result);
+        }
+    }
+    if placed == 0 {
+        // nothing read: no report, as when nothing could be read at all
+        return Ok((failed, problems));
+    }
+    if let Some(w) = rows {
+        match w.finish() {
+            Ok(Out::File(f)) => f.commit()?,
+            Ok(Out::Stdout(_)) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if let Some(x) = xlsx {
+        let matrix = (several && placed > 1).then_some(&matrix);
+        let bytes = x.finish(&header.inputs, &header.summary, matrix)?;
+        write_bytes(&bytes, output.output.as_deref())?;
+    }
+    Ok((failed, problems))
+}
+
+/// Batch ingest for the reports people read on screen (table, markdown,
+/// html), which need every result at once.
+fn ingest_collected(
+    cat: &catalog::Catalog,
+    files: &[PathBuf],
+    place: &(dyn Fn(&PathBuf) -> Result<checksheet::ingest::Ingest, checksheet::Error> + Sync),
+    output: &OutputArgs,
+) -> anyhow::Result<(bool, bool)> {
+    use rayon::prelude::*;
+    let results: Vec<_> = files.par_iter().map(place).collect();
     let mut failed = false;
     let mut done = Vec::new();
     for (file, result) in files.iter().zip(&results) {
-        let name = file.display().to_string();
+        tell(file, result, output.quiet);
         match result {
-            Ok(r) => {
-                if !output.quiet {
-                    eprintln!("{name}: {}", report::summary_line(r));
-                }
-                done.push((name, r));
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed = true;
-            }
+            Ok(r) => done.push((file.display().to_string(), r)),
+            Err(_) => failed = true,
         }
     }
     let problems = done.iter().any(|(_, r)| r.has_problems());
     if !done.is_empty() {
-        emit(&report::ingest(&cat, &done), output)?;
+        emit(&report::ingest(cat, &done), output)?;
     }
-    Ok(if failed { 2 } else { u8::from(problems) })
+    Ok((failed, problems))
 }
 
 /// Plan the migration, write the workbook (the template edited in place, or a
@@ -597,15 +759,20 @@ fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
         color: stdout_tty && output.output.is_none() && std::env::var_os("NO_COLOR").is_none(),
         width: terminal_width(),
     };
+    if output.output.is_none() && format.is_binary() && stdout_tty {
+        anyhow::bail!("xlsx output is binary: give -o FILE.xlsx")
+    }
     let bytes = render::render(report, format, &options)?;
-    match &output.output {
-        Some(path) => render::write_atomically(Path::new(path), &bytes)?,
-        None if format.is_binary() && stdout_tty => {
-            anyhow::bail!("xlsx output is binary: give -o FILE.xlsx")
-        }
+    write_bytes(&bytes, output.output.as_deref())
+}
+
+/// An output's bytes to its file (through a temporary file), or to stdout.
+fn write_bytes(bytes: &[u8], path: Option<&Path>) -> anyhow::Result<()> {
+    match path {
+        Some(path) => render::write_atomically(path, bytes)?,
         None => {
             let mut out = std::io::stdout().lock();
-            if let Err(e) = out.write_all(&bytes).and_then(|_| out.flush()) {
+            if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
                     return Err(e.into());
                 }

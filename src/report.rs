@@ -73,6 +73,23 @@ pub struct Matrix {
 }
 
 impl Report {
+    /// The report without its rows, details and matrix: what a renderer
+    /// writing rows as they come needs to know.
+    pub fn clone_header(&self) -> Report {
+        Report {
+            title: self.title.clone(),
+            inputs: self.inputs.clone(),
+            summary: self.summary.clone(),
+            columns: self.columns.clone(),
+            rows: Vec::new(),
+            status_column: self.status_column,
+            details: Vec::new(),
+            inline: self.inline.clone(),
+            matrix: None,
+            detail_name: self.detail_name,
+        }
+    }
+
     /// Values of a column, by name.
     pub fn column(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| *c == name)
@@ -366,42 +383,16 @@ pub const INGEST_COLUMNS: [&str; 10] = [
 pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -> Report {
     use crate::ingest::Status;
     let several = results.len() > 1;
-    let mut columns: Vec<&'static str> = Vec::new();
-    if several {
-        columns.push("file");
-    }
-    columns.extend(INGEST_COLUMNS);
-    columns.extend(["measure", "submitted_measure"]);
-    let mut rows = Vec::new();
-    let mut summary = Vec::new();
+    let mut report = ingest_header(catalog, several);
+    let mut matrix = Matrix::of(catalog);
     for (file, result) in results {
-        for p in &result.rows {
-            let mut row: Vec<Cell> = Vec::new();
-            if several {
-                row.push(file.as_str().into());
-            }
-            row.extend([
-                p.id.as_str().into(),
-                p.status.as_str().into(),
-                p.response.answer_word().into(),
-                p.response.answer_raw.as_str().into(),
-                p.response.evidence.as_str().into(),
-                p.response.remarks.as_str().into(),
-                p.sheet.clone().unwrap_or_default().into(),
-                p.row.map(|r| Cell::Number(r as u64)).unwrap_or(Cell::Empty),
-                p.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
-                p.note.as_str().into(),
-                p.item
-                    .map(|i| catalog.items[i].measure.clone())
-                    .unwrap_or_default()
-                    .into(),
-                p.their_measure.as_str().into(),
-            ]);
-            rows.push(row);
-        }
-        summary.push((file.clone(), summary_line(result)));
+        report
+            .rows
+            .extend(ingest_rows(catalog, file, result, several));
+        report.summary.push((file.clone(), summary_line(result)));
+        matrix.add(file, result);
     }
-    let details = results
+    report.details = results
         .iter()
         .flat_map(|(file, result)| {
             result
@@ -420,45 +411,94 @@ pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -
                 })
         })
         .collect();
+    report.inputs.extend(results.iter().map(|(f, _)| f.clone()));
+    report.matrix = several.then_some(matrix);
+    report
+}
+
+/// An ingest report with no rows yet: its title, the catalog as its first
+/// input, its columns (a leading `file` column for several submissions).
+pub fn ingest_header(catalog: &Catalog, several: bool) -> Report {
+    let mut columns: Vec<&'static str> = Vec::new();
+    if several {
+        columns.push("file");
+    }
+    columns.extend(INGEST_COLUMNS);
+    columns.extend(["measure", "submitted_measure"]);
     Report {
         title: "Submissions placed on the catalog".to_owned(),
-        inputs: std::iter::once(catalog.path.display().to_string())
-            .chain(results.iter().map(|(f, _)| f.clone()))
-            .collect(),
-        summary,
+        inputs: vec![catalog.path.display().to_string()],
+        summary: Vec::new(),
         columns,
-        rows,
+        rows: Vec::new(),
         status_column: Some("status"),
-        details,
+        details: Vec::new(),
         inline: vec![("measure", "submitted_measure")],
-        matrix: several.then(|| matrix(catalog, results)),
+        matrix: None,
         detail_name: "Placed",
     }
 }
 
-/// Items × files with the normalised answers.
-fn matrix(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -> Matrix {
-    let mut rows: Vec<(String, String, Vec<String>)> = catalog
-        .items
-        .iter()
-        .map(|i| {
-            (
-                i.id.clone(),
-                i.measure.clone(),
-                vec![String::new(); results.len()],
-            )
-        })
-        .collect();
-    for (f, (_, result)) in results.iter().enumerate() {
-        for p in &result.rows {
-            if let (Some(i), true) = (p.item, p.status != crate::ingest::Status::Missing) {
-                rows[i].2[f] = p.response.answer_word().to_owned();
-            }
+/// The rows of one submission placed on the catalog.
+pub fn ingest_rows<'a>(
+    catalog: &'a Catalog,
+    file: &'a str,
+    result: &'a crate::ingest::Ingest,
+    several: bool,
+) -> impl Iterator<Item = Vec<Cell>> + 'a {
+    result.rows.iter().map(move |p| {
+        let mut row: Vec<Cell> = Vec::with_capacity(INGEST_COLUMNS.len() + 3);
+        if several {
+            row.push(file.into());
+        }
+        row.extend([
+            p.id.as_str().into(),
+            p.status.as_str().into(),
+            p.response.answer_word().into(),
+            p.response.answer_raw.as_str().into(),
+            p.response.evidence.as_str().into(),
+            p.response.remarks.as_str().into(),
+            p.sheet.clone().unwrap_or_default().into(),
+            p.row.map(|r| Cell::Number(r as u64)).unwrap_or(Cell::Empty),
+            p.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
+            p.note.as_str().into(),
+            p.item
+                .map(|i| catalog.items[i].measure.clone())
+                .unwrap_or_default()
+                .into(),
+            p.their_measure.as_str().into(),
+        ]);
+        row
+    })
+}
+
+impl Matrix {
+    /// The catalog's items with no submission yet.
+    pub fn of(catalog: &Catalog) -> Matrix {
+        Matrix {
+            files: Vec::new(),
+            rows: catalog
+                .items
+                .iter()
+                .map(|i| (i.id.clone(), i.measure.clone(), Vec::new()))
+                .collect(),
         }
     }
-    Matrix {
-        files: results.iter().map(|(f, _)| f.clone()).collect(),
-        rows,
+
+    /// One more submission: a column of its normalised answers.
+    pub fn add(&mut self, file: &str, result: &crate::ingest::Ingest) {
+        self.files.push(file.to_owned());
+        for row in &mut self.rows {
+            row.2.push(String::new());
+        }
+        let column = self.files.len() - 1;
+        for p in &result.rows {
+            if let (Some(i), true) = (p.item, p.status != crate::ingest::Status::Missing) {
+                if let Some(row) = self.rows.get_mut(i) {
+                    row.2[column] = p.response.answer_word().to_owned();
+                }
+            }
+        }
     }
 }
 
