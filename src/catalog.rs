@@ -105,7 +105,9 @@ pub struct Catalog {
     pub items: Vec<Item>,
     pub diagnostics: Vec<Diagnostic>,
     /// The layout's records, in item order, for stages that need the raw
-    /// cells (answers of a submission).
+    /// cells (answers of a submission, stray cells, where a row stands); the
+    /// texts the items hold (requirement, check, category, level, guideline,
+    /// reference) are moved out of them.
     pub records: Vec<RawRecord>,
     /// Some header of the checklist has answer, evidence or remarks columns.
     pub blocks_have_responses: bool,
@@ -266,11 +268,14 @@ impl<'a> Pipeline<'a> {
         Ok(())
     }
 
-    fn item(&mut self, record: RawRecord, number: record::Number) -> Result<()> {
-        // the layout trims every cell as it comes in
-        let text = |role: Role| record.text(role).to_owned();
+    fn item(&mut self, mut record: RawRecord, number: record::Number) -> Result<()> {
+        // The item's texts are moved out of the record (the layout has
+        // trimmed them): what stays is what later stages read of a record,
+        // its responses, stray cells and place.
+        let level_col = record.get(Role::Level).map(|v| v.col);
+        let level_text = take_text(&mut record, Role::Level);
         // The category is a group cell: empty means "as above" within a block.
-        let mut category = text(Role::Category);
+        let mut category = take_text(&mut record, Role::Category);
         match &self.last_category {
             Some((block, c)) if category.is_empty() && *block == record.block => {
                 category.clone_from(c)
@@ -280,14 +285,12 @@ impl<'a> Pipeline<'a> {
         if !category.is_empty() {
             self.last_category = Some((record.block, category.clone()));
         }
-        let level_text = text(Role::Level);
         let level = Level::parse(&level_text);
         if level.is_none() && !level_text.is_empty() {
-            let col = record.get(Role::Level).map(|v| v.col);
             self.diagnostic(Diagnostic::warning(
                 Location::file(self.path)
                     .sheet(record.sheet.as_deref())
-                    .cell(record.row, col),
+                    .cell(record.row, level_col),
                 format!("expected a level (必須 or 推奨), found {level_text:?}"),
             ))?;
         }
@@ -299,10 +302,10 @@ impl<'a> Pipeline<'a> {
             req: number.req,
             category,
             level,
-            measure: text(Role::Measure),
-            guideline: text(Role::Guideline),
-            ref_: text(Role::Ref),
-            check: text(Role::Check),
+            measure: take_text(&mut record, Role::Measure),
+            guideline: take_text(&mut record, Role::Guideline),
+            ref_: take_text(&mut record, Role::Ref),
+            check: take_text(&mut record, Role::Check),
             sheet: record.sheet.clone(),
             row: record.row,
             origin: number.origin,
@@ -339,6 +342,14 @@ impl<'a> Pipeline<'a> {
             items: self.items,
             warnings: self.warnings,
         })
+    }
+}
+
+/// The text of a role, moved out of the record (its first value of it).
+fn take_text(record: &mut RawRecord, role: Role) -> String {
+    match record.values.iter().position(|v| v.role == role) {
+        Some(i) => record.values.remove(i).text,
+        None => String::new(),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::rows::{RowFormat, RowWriter};
+use super::rows::{write_all, RowFormat};
 use super::Options;
 use crate::report::Report;
 
@@ -29,12 +29,7 @@ pub fn write(
     options: &Options,
     out: &mut Vec<u8>,
 ) -> io::Result<()> {
-    let mut w = RowWriter::new(format, &report.columns, options.raw, out);
-    for row in &report.rows {
-        w.row(row)?;
-    }
-    w.finish()?;
-    Ok(())
+    write_all(format, &report.columns, options.raw, &report.rows, out)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::io;
 
-use super::rows::{RowFormat, RowWriter};
+use super::rows::{write_all, RowFormat};
 use crate::report::Report;
 
 pub fn write(report: &Report, lines: bool, out: &mut Vec<u8>) -> io::Result<()> {
@@ -12,10 +12,5 @@ pub fn write(report: &Report, lines: bool, out: &mut Vec<u8>) -> io::Result<()> 
     } else {
         RowFormat::Json
     };
-    let mut w = RowWriter::new(format, &report.columns, false, out);
-    for row in &report.rows {
-        w.row(row)?;
-    }
-    w.finish()?;
-    Ok(())
+    write_all(format, &report.columns, false, &report.rows, out)
 }
