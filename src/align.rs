@@ -467,18 +467,26 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
             by_key.entry(p.key.as_str()).or_default().push(j);
         }
     }
-    let mut exact = Vec::new();
-    for (i, p) in po.iter().enumerate() {
-        if !open_old(&state, i) {
-            continue;
-        }
-        if let Some(js) = by_key.get(p.key.as_str()) {
-            for &j in js {
-                let sim = similarity(p, &pn[j]);
-                exact.push((sim + bonus(old, new, po, pn, i, j), sim, i, j));
-            }
-        }
-    }
+    // (in parallel: a check text that differs makes bigrams)
+    let exact: Vec<(f64, f64, usize, usize)> = {
+        use rayon::prelude::*;
+        let state = &state;
+        po.par_iter()
+            .enumerate()
+            .with_min_len(256)
+            .filter(|&(i, _)| open_old(state, i))
+            .flat_map_iter(|(i, p)| {
+                by_key
+                    .get(p.key.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(move |&j| {
+                        let sim = similarity(p, &pn[j]);
+                        (sim + bonus(old, new, po, pn, i, j), sim, i, j)
+                    })
+            })
+            .collect()
+    };
     assign(&mut state, exact, old, new, po, pn);
 
     // 2b. the same number where one side has no text at all (an answer

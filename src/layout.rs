@@ -556,8 +556,9 @@ fn kinds_of(row: &Row, width: usize) -> Vec<Kind> {
                 Kind::Empty
             } else if text.len() <= 9 && text.bytes().all(|b| b.is_ascii_digit()) {
                 Kind::Int
-            } else if is_long(text) {
-                // typed by its head alone (see `kind`)
+            } else if is_long(text) || (text.as_bytes()[0].is_ascii_digit() && text.is_ascii()) {
+                // long texts are typed by their head alone (see `kind`);
+                // item numbers and references are mostly unique, and cheap
                 kind(text)
             } else {
                 kind_cached(text)

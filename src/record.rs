@@ -551,11 +551,14 @@ fn read_run(run: &mut [(RawRecord, Parts)]) {
 }
 
 fn group_key(p: &Parts) -> String {
-    [&p.major, &p.middle, &p.minor]
-        .iter()
-        .filter_map(|x| x.as_deref())
-        .collect::<Vec<_>>()
-        .join("-")
+    let mut key = String::new();
+    for part in [&p.major, &p.middle, &p.minor].into_iter().flatten() {
+        if !key.is_empty() {
+            key.push('-');
+        }
+        key.push_str(part);
+    }
+    key
 }
 
 fn join_id(group: &str, req: &str) -> String {

@@ -298,46 +298,60 @@ pub fn split_number(s: &str) -> Option<Vec<String>> {
     split_normalized(&normalized(s))
 }
 
-/// The parts of a one-cell item number already normalised, if it is one
-/// (borrowed: most cells are typed, few are split).
-fn number_parts(n: &str) -> Option<impl Iterator<Item = &str> + Clone> {
+/// Calls `part` with each part of a one-cell item number already
+/// normalised (parts are separated by `- . ‐ − – — _ /` and spaces); false
+/// when the text is not such a number (a part that is neither digits, nor a
+/// short letter prefix of the first part, nor a letter and digits; or no
+/// digit at all). One pass, no copies: every cell is typed, few are split.
+fn each_part<'a>(n: &'a str, mut part: impl FnMut(&'a str)) -> bool {
     let n = n.trim_end_matches(['.', ')']);
     if n.is_empty() || n.len() > 40 * 4 || n.chars().nth(40).is_some() {
-        return None;
+        return false;
     }
-    let parts = n
-        .split(['-', '.', '‐', '−', '–', '—', '_', '/', ' '])
-        .filter(|p| !p.is_empty());
-    let mut any = false;
     let mut digit = false;
-    for (i, p) in parts.clone().enumerate() {
-        any = true;
+    let mut index = 0;
+    let mut start = 0;
+    let separator = |c: char| matches!(c, '-' | '.' | '‐' | '−' | '–' | '—' | '_' | '/' | ' ');
+    for (i, c) in n.char_indices().chain(std::iter::once((n.len(), ' '))) {
+        if !separator(c) {
+            continue;
+        }
+        let p = &n[start..i];
+        start = i + c.len_utf8();
+        if p.is_empty() {
+            continue;
+        }
         let b = p.as_bytes();
         let digits = b.iter().all(u8::is_ascii_digit) && b.len() <= 6;
         // a short letter prefix is allowed on the first part only (A.5.1, AC-2)
-        let prefix = i == 0 && b.len() <= 4 && b.iter().all(u8::is_ascii_alphabetic);
+        let prefix = index == 0 && b.len() <= 4 && b.iter().all(u8::is_ascii_alphabetic);
         let mixed = b.len() <= 6
             && b.len() > 1
             && b[0].is_ascii_alphabetic()
             && b[1..].iter().all(u8::is_ascii_digit);
         if !(digits || prefix || mixed) {
-            return None;
+            return false;
         }
         digit |= b.iter().any(u8::is_ascii_digit);
+        index += 1;
+        part(p);
     }
-    (any && digit).then_some(parts)
+    index > 0 && digit
 }
 
 /// How many parts a one-cell item number already normalised has; `None`
 /// when the text is no such number.
 pub fn count_parts(n: &str) -> Option<usize> {
-    number_parts(n).map(Iterator::count)
+    let mut count = 0;
+    each_part(n, |_| count += 1).then_some(count)
 }
 
 /// [`split_number`] of a text already normalised.
 pub fn split_normalized(n: &str) -> Option<Vec<String>> {
-    Some(
-        number_parts(n)?
+    let mut parts = Vec::new();
+    each_part(n, |p| parts.push(p)).then(|| {
+        parts
+            .into_iter()
             .map(|p| {
                 if p.bytes().all(|b| b.is_ascii_digit()) {
                     let t = p.trim_start_matches('0');
@@ -346,8 +360,8 @@ pub fn split_normalized(n: &str) -> Option<Vec<String>> {
                     p.to_ascii_uppercase()
                 }
             })
-            .collect(),
-    )
+            .collect()
+    })
 }
 
 /// Number of terminal columns a string takes (CJK characters count two).
