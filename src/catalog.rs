@@ -129,11 +129,30 @@ impl Catalog {
 }
 
 /// Options for reading a checklist.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CatalogOptions {
     pub read: ReadOptions,
     /// Only this sheet (name or 1-based position).
     pub sheet: Option<String>,
+    /// Rows (and records) the stages look at around each decision: a
+    /// block's alignment is settled from its first `window` rows, a run of
+    /// one group is read `window` records at a time, and a reconstructed id
+    /// avoids the ids printed in the `window` records after it. On a list
+    /// no longer than the window, the whole list decides.
+    pub window: usize,
+}
+
+/// The window of [`CatalogOptions`] unless said otherwise.
+pub const WINDOW: usize = 10_000;
+
+impl Default for CatalogOptions {
+    fn default() -> CatalogOptions {
+        CatalogOptions {
+            read: ReadOptions::default(),
+            sheet: None,
+            window: WINDOW,
+        }
+    }
 }
 
 /// Receives a checklist's items as they are read, in list order.
@@ -222,8 +241,9 @@ impl<'a> Pipeline<'a> {
             path,
             only: options.sheet.as_deref(),
             sink,
-            detector: layout::Detector::new(path, options.sheet.as_deref()),
-            numberer: record::Numberer::new(path),
+            detector: layout::Detector::new(path, options.sheet.as_deref())
+                .with_window(options.window),
+            numberer: record::Numberer::new(path).with_window(options.window),
             blocks: Vec::new(),
             sheets: Vec::new(),
             last_category: None,

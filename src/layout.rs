@@ -145,20 +145,19 @@ fn is_side_sheet(name: &str) -> bool {
     .any(|w| k.contains(w))
 }
 
-/// Rows of a block whose evidence settles its alignment; a block longer than
-/// this is aligned by its first rows (the rows after them follow the same
-/// alignment, or their own where their content clearly says so).
-const WINDOW_ROWS: usize = 10_000;
 /// Cells the window of a block may hold before its alignment is settled, so
 /// that rows of hostile width settle it early instead of filling memory.
 const WINDOW_CELLS: usize = 2_000_000;
 
 /// The layout stage as a stream: rows in, [`Event`]s out. It holds a few
 /// rows for header detection and, per block, the rows that settle its
-/// alignment (at most [`WINDOW_ROWS`]); nothing else.
+/// alignment (a window of rows; a block longer than the window is aligned by
+/// its first rows, and the rows after them follow the same alignment, or
+/// their own where their content clearly says so); nothing else.
 pub struct Detector {
     file: std::path::PathBuf,
     only: Option<String>,
+    window: usize,
     out: Vec<Event>,
     blocks: usize,
     sheet: Option<SheetState>,
@@ -209,12 +208,19 @@ impl Detector {
         Detector {
             file: file.to_path_buf(),
             only: only.map(str::to_owned),
+            window: crate::catalog::WINDOW,
             out: Vec::new(),
             blocks: 0,
             sheet: None,
             filled_rows: 0,
             skipped: false,
         }
+    }
+
+    /// Settle each block's alignment from at most `rows` of its rows.
+    pub fn with_window(mut self, rows: usize) -> Detector {
+        self.window = rows.max(1);
+        self
     }
 
     /// What was found since the last call.
@@ -416,7 +422,7 @@ impl Detector {
         }
         block.window_cells += row.spread.cell_count();
         block.window.push(row);
-        if block.window.len() >= WINDOW_ROWS || block.window_cells >= WINDOW_CELLS {
+        if block.window.len() >= self.window || block.window_cells >= WINDOW_CELLS {
             self.settle(sheet);
         }
     }

@@ -195,6 +195,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     encoding: input.encoding,
                 },
                 sheet: input.sheet,
+                ..CatalogOptions::default()
             };
             let format = output_format(&output)?;
             if let Some(rows) = streamed(format) {
@@ -586,6 +587,7 @@ fn catalog_options(input: InputArgs) -> CatalogOptions {
             encoding: input.encoding,
         },
         sheet: input.sheet,
+        ..CatalogOptions::default()
     }
 }
 

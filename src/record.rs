@@ -15,10 +15,10 @@
 //!   the row; an ambiguous one keeps its reading and gets a warning.
 //!
 //! The stage streams: each decision looks at the rows around within a window
-//! of [`WINDOW`] records (a run of one group, the ids printed ahead), so a
-//! list of a million items is numbered holding a window and the ids given.
-//! On any list shorter than the window this is the same as looking at the
-//! whole list.
+//! of records (a run of one group, the ids printed ahead; 10,000 unless
+//! said otherwise), so a list of a million items is numbered holding a
+//! window and the ids given. On any list shorter than the window this is the
+//! same as looking at the whole list.
 
 use std::collections::VecDeque;
 
@@ -160,10 +160,6 @@ fn parts_of(
     p
 }
 
-/// Records (and rows of a group, and ids printed ahead) the stage looks at
-/// before it numbers a record.
-pub const WINDOW: usize = 10_000;
-
 /// What the numbering stage gives, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Numbered {
@@ -193,6 +189,9 @@ struct Pending {
 /// items out.
 pub struct Numberer {
     file: std::path::PathBuf,
+    /// Records (and rows of a group, and ids printed ahead) looked at
+    /// before a record is numbered.
+    window: usize,
     /// The number roles of each block's header, by block index.
     roles: Vec<Vec<Role>>,
     out: Vec<Numbered>,
@@ -220,6 +219,7 @@ impl Numberer {
     pub fn new(file: &std::path::Path) -> Numberer {
         Numberer {
             file: file.to_path_buf(),
+            window: crate::catalog::WINDOW,
             roles: Vec::new(),
             out: Vec::new(),
             mode: Mode::Undecided,
@@ -233,6 +233,12 @@ impl Numberer {
             counter: HashMap::default(),
             ordinals: 0,
         }
+    }
+
+    /// Look at most `records` records ahead.
+    pub fn with_window(mut self, records: usize) -> Numberer {
+        self.window = records.max(1);
+        self
     }
 
     /// What was numbered since the last call.
@@ -257,7 +263,7 @@ impl Numberer {
         match self.mode {
             Mode::Undecided if parts.none => {
                 self.early.push((record, parts));
-                if self.early.len() >= WINDOW {
+                if self.early.len() >= self.window {
                     self.decide(Mode::Ordinal);
                 }
             }
@@ -345,7 +351,7 @@ impl Numberer {
         let boundary = self.run.first().is_some_and(|(first, p)| {
             first.block != record.block || p.major != cur.major || p.middle != cur.middle
         });
-        if boundary || self.run.len() >= WINDOW {
+        if boundary || self.run.len() >= self.window {
             self.close_run();
         }
         self.run.push((record, cur));
@@ -379,7 +385,7 @@ impl Numberer {
                 group,
                 printed,
             });
-            if self.queue.len() > WINDOW {
+            if self.queue.len() > self.window {
                 self.assign_next();
             }
         }

@@ -518,3 +518,77 @@ fn xlsx_output_reads_back() {
         }
     }
 }
+
+#[test]
+fn a_batch_of_more_files_than_are_read_at_once_keeps_their_order_in_every_output() {
+    // Submissions are read 32 at a time and written as they come: 70 files
+    // (the six samples over and over) span three such batches.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let files: Vec<PathBuf> = (0..70)
+        .map(|k| {
+            let (name, _) = CASES[k % CASES.len()];
+            let ext = Path::new(name).extension().unwrap().to_str().unwrap();
+            let copy = dir.path().join(format!("{k:02}-{}.{ext}", &name[..8]));
+            std::fs::copy(submission(name), &copy).expect("a copy");
+            copy
+        })
+        .collect();
+    let csv_out = dir.path().join("batch.csv");
+    let xlsx_out = dir.path().join("batch.xlsx");
+    for out in [&csv_out, &xlsx_out] {
+        let result = run(ingest_args(&files, &["-q", "-o", out.to_str().unwrap()]));
+        assert_eq!(
+            result.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+    }
+    let rows = csv_rows(&std::fs::read(&csv_out).unwrap());
+    let order: Vec<String> = rows.iter().fold(Vec::new(), |mut seen, r| {
+        if seen.last().map(String::as_str) != Some(field(r, "file")) {
+            seen.push(field(r, "file").to_owned());
+        }
+        seen
+    });
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    assert_eq!(order, names, "rows come file by file, in the order given");
+    // each sample once, in each of the three batches
+    for (k, file) in files.iter().enumerate().filter(|(k, _)| k % 32 < 6) {
+        let alone = csv_rows(&run(ingest_args(std::slice::from_ref(file), &["-f", "csv"])).stdout);
+        assert_eq!(rows_of(&rows, file), alone, "file {k}");
+    }
+
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook(&xlsx_out).expect("the xlsx report opens");
+    assert_eq!(book.sheet_names(), ["Summary", "Placed", "Matrix"]);
+    let placed = book.worksheet_range("Placed").expect("the detail sheet");
+    assert_eq!(
+        placed.height(),
+        rows.len() + 1,
+        "one detail row per csv row"
+    );
+    let cell = |r: usize, c: usize| match placed.get((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => f.to_string(),
+        _ => String::new(),
+    };
+    for (k, row) in rows.iter().enumerate().step_by(97) {
+        assert_eq!(cell(k + 1, 0), field(row, "file"), "row {k}");
+        assert_eq!(cell(k + 1, 1), field(row, "id"), "row {k}");
+        assert_eq!(cell(k + 1, 2), field(row, "status"), "row {k}");
+    }
+    let matrix = book.worksheet_range("Matrix").expect("the matrix sheet");
+    assert_eq!(matrix.width(), files.len() + 2, "a column per file");
+    let summary = book.worksheet_range("Summary").expect("the summary sheet");
+    let said: Vec<String> = summary
+        .rows()
+        .filter_map(|r| match r.first() {
+            Some(Data::String(s)) => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    for name in &names {
+        assert!(said.contains(name), "the summary names {name}");
+    }
+}

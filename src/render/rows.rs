@@ -80,7 +80,7 @@ impl<W: Write> RowWriter<W> {
     /// The writer, flushed, without closing the table.
     fn into_inner(self) -> io::Result<W> {
         match self.inner {
-            Inner::Delimited(w) => w.into_inner().map_err(|e| io::Error::other(e.to_string())),
+            Inner::Delimited(w) => w.into_inner().map_err(|e| e.into_error()),
             Inner::Json { mut out, .. } => {
                 out.flush()?;
                 Ok(out)
@@ -95,7 +95,7 @@ impl<W: Write> RowWriter<W> {
         }
         self.started = true;
         match &mut self.inner {
-            Inner::Delimited(w) => w.write_record(&self.columns)?,
+            Inner::Delimited(w) => w.write_record(&self.columns).map_err(io_error)?,
             Inner::Json { out, lines: false } => writeln!(out, "[")?,
             Inner::Json { lines: true, .. } => {}
         }
@@ -113,12 +113,13 @@ impl<W: Write> RowWriter<W> {
                 for cell in row {
                     let text = cell.text();
                     if self.raw {
-                        w.write_field(text.as_bytes())?;
+                        w.write_field(text.as_bytes()).map_err(io_error)?;
                     } else {
-                        w.write_field(neutralise(&text).as_bytes())?;
+                        w.write_field(neutralise(&text).as_bytes())
+                            .map_err(io_error)?;
                     }
                 }
-                w.write_record(None::<&[u8]>)?;
+                w.write_record(None::<&[u8]>).map_err(io_error)?;
             }
             Inner::Json { out, lines } => {
                 let o = object(&self.columns, row)?;
@@ -143,7 +144,7 @@ impl<W: Write> RowWriter<W> {
     pub fn finish(mut self) -> io::Result<W> {
         self.start()?;
         match self.inner {
-            Inner::Delimited(w) => w.into_inner().map_err(|e| io::Error::other(e.to_string())),
+            Inner::Delimited(w) => w.into_inner().map_err(|e| e.into_error()),
             Inner::Json { mut out, lines } => {
                 if !lines {
                     if self.rows > 0 {
@@ -155,6 +156,15 @@ impl<W: Write> RowWriter<W> {
                 Ok(out)
             }
         }
+    }
+}
+
+/// The writer's own error inside a csv error (a closed pipe stays a closed
+/// pipe).
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
     }
 }
 
