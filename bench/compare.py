@@ -31,7 +31,7 @@ use for them. The ratios are taken against checksheet's whole-process time.
 
 Requirements (this script builds and installs nothing):
     cargo build --release              # target/release/checksheet
-    cargo build --release --examples   # make_bench_inputs, calamine_raw
+    cargo build --release --examples   # make_bench_inputs, calamine_raw, inprocess
     pip install daff openpyxl pandas   # the peers (python-calamine: optional)
 
 Usage:
@@ -69,6 +69,7 @@ BINARY = os.path.join(ROOT, "target", "release", "checksheet")
 EXAMPLES = os.path.join(ROOT, "target", "release", "examples")
 MAKE_INPUTS = os.path.join(EXAMPLES, "make_bench_inputs")
 CALAMINE_RAW = os.path.join(EXAMPLES, "calamine_raw")
+INPROCESS = os.path.join(EXAMPLES, "inprocess")
 PEAK_RSS = os.path.join(EXAMPLES, "peak_rss")
 PEERS = os.path.join(HERE, "peers.py")
 SAMPLE = os.path.join(ROOT, "samples", "hispro-checklist.xlsx")
@@ -410,6 +411,25 @@ class Bench:
         for path, name, items, small_target in files:
             self.read_one(path, name, items, small_target)
 
+    def read_inprocess(self, path, title, limit):
+        """catalog::read beside calamine's raw read in one process (the
+        library, without a process's start and exit), in turn."""
+        run = run_once([INPROCESS, "read", path], 600)
+        match = re.search(r"catalog_seconds ([0-9.]+) raw_seconds ([0-9.]+) runs (\d+)",
+                          run.stdout) if run.code == 0 else None
+        if not match:
+            self.table.add(f"catalog of {title}, in-process (library) vs calamine raw read",
+                           "failed", "—", "—")
+            return
+        ours, floor, runs = float(match.group(1)), float(match.group(2)), int(match.group(3))
+        r = ours / floor
+        target = f"≤ {limit}× the raw read" if limit else "—"
+        met = verdict(r <= limit) if limit else "—"
+        self.table.add(f"catalog of {title}, in-process (`catalog::read`, as the criterion "
+                       "bench) vs calamine raw read in the same process",
+                       f"{fmt_time(ours)} (median of {runs})", f"{fmt_time(floor)}",
+                       f"{r:.2f}× the raw read", target, met)
+
     def python_peer(self, label, args, items, big):
         if big and self.args.skip_slow_peers:
             return skipped(label, "--skip-slow-peers")
@@ -453,6 +473,8 @@ class Bench:
             target += " (full input only)"
         self.table.add(f"catalog of {title} vs calamine raw read (floor)",
                        describe(ours), floor_cell, ratio, target, met)
+        if not big:
+            self.read_inprocess(path, title, limit if small_target else None)
         if big:
             met = "—"
             if not self.quick:
@@ -574,6 +596,20 @@ class Bench:
             met = "**no** (diff failed)" if not ours.ok else "not measured"
         self.table.add(f"diff of two {n:,}-item revisions (catalog csv) vs daff key-less "
                        "compare of the parsed tables", ours_cell, theirs_cell, ratio, target, met)
+        # Like for like: daff is given parsed tables; checksheet's alignment
+        # and changes of the parsed catalogs, in one process.
+        run = run_once([INPROCESS, "diff", old, new], 600)
+        match = re.search(r"seconds ([0-9.]+) runs (\d+)", run.stdout) if run.code == 0 else None
+        if match and theirs.ok:
+            inner, runs = float(match.group(1)), int(match.group(2))
+            r = theirs.inner_seconds / inner
+            self.table.add(f"diff of two {n:,}-item revisions, like for like: checksheet's "
+                           "alignment and changes of the parsed catalogs (in-process) vs daff's "
+                           "compare of the parsed tables",
+                           f"{fmt_time(inner)} (median of {runs})",
+                           describe(theirs, "compare in-process"), f"daff {r:.1f}× as long",
+                           target, verdict(r >= 20 and ours_f1 is not None and ours_f1 >= 0.99)
+                           if n == 10_000 else "—")
         return ours
 
     # -- ingest and migrate -------------------------------------------------
@@ -647,7 +683,7 @@ def main():
                         help="seconds before a Python peer run is stopped (default 600)")
     args = parser.parse_args()
 
-    missing = [p for p in (BINARY, MAKE_INPUTS, CALAMINE_RAW, PEAK_RSS)
+    missing = [p for p in (BINARY, MAKE_INPUTS, CALAMINE_RAW, INPROCESS, PEAK_RSS)
                if not os.path.exists(p)]
     if missing:
         sys.exit("missing: " + ", ".join(os.path.relpath(p, ROOT) for p in missing)
