@@ -58,7 +58,12 @@ fn raw(path: &Path) -> usize {
 
 fn read(path: &Path) {
     let options = CatalogOptions::default();
-    let catalog = || catalog::read(path, &options).expect("a checklist").items.len();
+    let catalog = || {
+        catalog::read(path, &options)
+            .expect("a checklist")
+            .items
+            .len()
+    };
     let start = Instant::now();
     std::hint::black_box(catalog());
     std::hint::black_box(raw(path));

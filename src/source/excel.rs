@@ -267,25 +267,32 @@ fn stream(
         Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
         Message::End => visitor.end(),
     };
+    // The package opened once for the merge scans: the chosen sheets' parts
+    // and their sizes.
+    let mut package = Parts::open(input, &wanted);
     // A small sheet is read on this thread: a thread of its own costs more
     // than the overlap of reading and laying out saves.
-    if sheet_bytes(input, &wanted) < THREADED {
+    if package.as_ref().map_or(0, |p| p.bytes) < THREADED {
         let mut visited = Ok(());
-        let read = read_sheets(path, &mut book, input, &wanted, &mut |message| match apply(
-            visitor, message,
-        ) {
-            Ok(()) => true,
-            Err(e) => {
-                visited = Err(e);
-                false
-            }
-        });
+        let read = read_sheets(
+            path,
+            &mut book,
+            &mut package,
+            &wanted,
+            &mut |message| match apply(visitor, message) {
+                Ok(()) => true,
+                Err(e) => {
+                    visited = Err(e);
+                    false
+                }
+            },
+        );
         return read.and(visited);
     }
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(16);
         let reader = scope.spawn(move || -> Result<()> {
-            read_sheets(path, &mut book, input, &wanted, &mut |message| {
+            read_sheets(path, &mut book, &mut package, &wanted, &mut |message| {
                 tx.send(message).is_ok()
             })
         });
@@ -307,20 +314,40 @@ fn stream(
 /// Uncompressed sheet XML above which calamine parses on a thread of its own.
 const THREADED: u64 = 1 << 20;
 
-/// The uncompressed size of the chosen sheets' parts, as the package says
-/// (0 when it cannot tell: read on this thread).
-fn sheet_bytes(input: Input<'_>, wanted: &[(usize, String)]) -> u64 {
-    let Some(mut package) = input.open().ok().and_then(crate::package::Package::new) else {
-        return 0;
-    };
-    let Some(sheets) = package.sheets() else {
-        return 0;
-    };
-    sheets
-        .iter()
-        .filter(|s| wanted.iter().any(|(_, name)| *name == s.name))
-        .filter_map(|s| package.zip.by_name(&s.path).ok().map(|e| e.size()))
-        .sum()
+/// The package of a workbook as the merge scans read it: the part of each
+/// chosen sheet, and their uncompressed size together.
+struct Parts<'a> {
+    package: crate::package::Package<InputReader<'a>>,
+    paths: std::collections::HashMap<String, String>,
+    bytes: u64,
+}
+
+impl<'a> Parts<'a> {
+    /// `None` when the package is unusual (calamine then finds the merges).
+    fn open(input: Input<'a>, wanted: &[(usize, String)]) -> Option<Parts<'a>> {
+        let mut package = crate::package::Package::new(input.open().ok()?)?;
+        let sheets = package.sheets()?;
+        let mut paths = std::collections::HashMap::new();
+        let mut bytes = 0;
+        for sheet in sheets {
+            if wanted.iter().any(|(_, name)| *name == sheet.name) {
+                bytes += package.zip.by_name(&sheet.path).map_or(0, |e| e.size());
+                paths.insert(sheet.name, sheet.path);
+            }
+        }
+        Some(Parts {
+            package,
+            paths,
+            bytes,
+        })
+    }
+
+    /// The merged regions of a sheet, from one pass over its XML.
+    fn merges(&mut self, name: &str) -> Option<Vec<Dimensions>> {
+        let path = self.paths.get(name)?;
+        let entry = self.package.zip.by_name(path).ok()?;
+        super::xlsx_merges::scan(entry).ok()
+    }
 }
 
 /// Read the chosen sheets, handing each message to `emit` (which says
@@ -328,17 +355,14 @@ fn sheet_bytes(input: Input<'_>, wanted: &[(usize, String)]) -> u64 {
 fn read_sheets(
     path: &Path,
     book: &mut StreamBook<'_>,
-    input: Input<'_>,
+    parts: &mut Option<Parts<'_>>,
     wanted: &[(usize, String)],
     emit: &mut dyn FnMut(Message) -> bool,
 ) -> Result<()> {
     for (index, name) in wanted {
         let merges = match book {
             StreamBook::Xlsx(b) => {
-                let scanned = input
-                    .open()
-                    .ok()
-                    .and_then(|r| super::xlsx_merges::of_sheet(r, name));
+                let scanned = parts.as_mut().and_then(|p| p.merges(name));
                 let dims = match scanned {
                     Some(d) => d,
                     None => b

@@ -7,29 +7,19 @@
 //! Any surprise (an unusual package, a sheet not found) returns `None` and the
 //! caller falls back to calamine.
 
-use std::io::{Read, Seek};
+use std::io::Read;
 
 use calamine::Dimensions;
-
-use crate::package::Package;
 
 const NEEDLE: &[u8] = b"mergeCell ";
 /// A `mergeCell` element is a few dozen bytes; one longer than this is no
 /// merge we can use.
 const MAX_ELEMENT: usize = 4096;
-const CHUNK: usize = 1 << 18;
+const CHUNK: usize = 1 << 16;
 
-/// Merged regions of the sheet named `name`, or `None` when the package is
-/// unusual.
-pub fn of_sheet<R: Read + Seek>(reader: R, name: &str) -> Option<Vec<Dimensions>> {
-    let mut package = Package::new(reader)?;
-    let part = package.sheets()?.into_iter().find(|s| s.name == name)?;
-    let entry = package.zip.by_name(&part.path).ok()?;
-    scan(entry).ok()
-}
-
-/// Every `ref` of a `mergeCell` element (any namespace prefix) in a stream.
-fn scan(mut input: impl Read) -> std::io::Result<Vec<Dimensions>> {
+/// Every `ref` of a `mergeCell` element (any namespace prefix) in a sheet's
+/// XML as it inflates.
+pub fn scan(mut input: impl Read) -> std::io::Result<Vec<Dimensions>> {
     let mut out = Vec::new();
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + MAX_ELEMENT);
     let mut chunk = vec![0u8; CHUNK];
