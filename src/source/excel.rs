@@ -126,13 +126,19 @@ pub(super) fn visit_zip(
     if has("xl/workbook.bin") {
         let book =
             Xlsb::new(input.open().map_err(|e| io(path, e))?).map_err(|e| xlsb_error(path, e))?;
-        stream(path, StreamBook::Xlsb(book), input, visitor)?;
+        stream(path, StreamBook::Xlsb(book), || None, visitor)?;
         Ok(Format::Xlsb)
     } else if has("xl/workbook.xml") {
-        let book = Xlsx::new(input.open().map_err(|e| io(path, e))?)
-            .map_err(|e| xlsx_error(path, None, e))?;
-        stream(path, StreamBook::Xlsx(book), input, visitor)?;
-        Ok(Format::Xlsx)
+        std::thread::scope(|scope| {
+            // The merged regions of the sheets are scanned on the other core
+            // while calamine opens the workbook (its shared strings).
+            let scan = scope.spawn(move || Scanned::of(input));
+            let book = Xlsx::new(input.open().map_err(|e| io(path, e))?)
+                .map_err(|e| xlsx_error(path, None, e))?;
+            let scanned = move || scan.join().ok().flatten();
+            stream(path, StreamBook::Xlsx(book), scanned, visitor)?;
+            Ok(Format::Xlsx)
+        })
     } else if has("content.xml") && has("mimetype") {
         let bytes = input.bytes().map_err(|e| io(path, e))?;
         if !contains(&bytes[..bytes.len().min(200)], b"opendocument.spreadsheet") {
@@ -224,7 +230,7 @@ const BATCH: usize = 64;
 fn stream(
     path: &Path,
     mut book: StreamBook<'_>,
-    input: Input<'_>,
+    scanned: impl FnOnce() -> Option<Scanned>,
     visitor: &mut dyn Visitor,
 ) -> Result<()> {
     let metas: Vec<calamine::Sheet> = match &book {
@@ -267,17 +273,21 @@ fn stream(
         Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
         Message::End => visitor.end(),
     };
-    // The package opened once for the merge scans: the chosen sheets' parts
-    // and their sizes.
-    let mut package = Parts::open(input, &wanted);
+    let mut scanned = scanned();
+    let bytes: u64 = scanned.as_ref().map_or(0, |s| {
+        wanted
+            .iter()
+            .filter_map(|(_, name)| s.sheets.get(name).map(|(size, _)| size))
+            .sum()
+    });
     // A small sheet is read on this thread: a thread of its own costs more
     // than the overlap of reading and laying out saves.
-    if package.as_ref().map_or(0, |p| p.bytes) < THREADED {
+    if bytes < THREADED {
         let mut visited = Ok(());
         let read = read_sheets(
             path,
             &mut book,
-            &mut package,
+            &mut scanned,
             &wanted,
             &mut |message| match apply(visitor, message) {
                 Ok(()) => true,
@@ -292,7 +302,7 @@ fn stream(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(16);
         let reader = scope.spawn(move || -> Result<()> {
-            read_sheets(path, &mut book, &mut package, &wanted, &mut |message| {
+            read_sheets(path, &mut book, &mut scanned, &wanted, &mut |message| {
                 tx.send(message).is_ok()
             })
         });
@@ -314,39 +324,26 @@ fn stream(
 /// Uncompressed sheet XML above which calamine parses on a thread of its own.
 const THREADED: u64 = 1 << 20;
 
-/// The package of a workbook as the merge scans read it: the part of each
-/// chosen sheet, and their uncompressed size together.
-struct Parts<'a> {
-    package: crate::package::Package<InputReader<'a>>,
-    paths: std::collections::HashMap<String, String>,
-    bytes: u64,
+/// What one look at a workbook's package tells of each sheet: the size of
+/// its XML and its merged regions (none where the scan failed: calamine's
+/// reader then finds them).
+struct Scanned {
+    sheets: std::collections::HashMap<String, (u64, Option<Vec<Dimensions>>)>,
 }
 
-impl<'a> Parts<'a> {
-    /// `None` when the package is unusual (calamine then finds the merges).
-    fn open(input: Input<'a>, wanted: &[(usize, String)]) -> Option<Parts<'a>> {
+impl Scanned {
+    /// `None` when the package is unusual.
+    fn of(input: Input<'_>) -> Option<Scanned> {
         let mut package = crate::package::Package::new(input.open().ok()?)?;
-        let sheets = package.sheets()?;
-        let mut paths = std::collections::HashMap::new();
-        let mut bytes = 0;
-        for sheet in sheets {
-            if wanted.iter().any(|(_, name)| *name == sheet.name) {
-                bytes += package.zip.by_name(&sheet.path).map_or(0, |e| e.size());
-                paths.insert(sheet.name, sheet.path);
-            }
+        let mut sheets = std::collections::HashMap::new();
+        for sheet in package.sheets()? {
+            let Ok(entry) = package.zip.by_name(&sheet.path) else {
+                continue;
+            };
+            let size = entry.size();
+            sheets.insert(sheet.name, (size, super::xlsx_merges::scan(entry).ok()));
         }
-        Some(Parts {
-            package,
-            paths,
-            bytes,
-        })
-    }
-
-    /// The merged regions of a sheet, from one pass over its XML.
-    fn merges(&mut self, name: &str) -> Option<Vec<Dimensions>> {
-        let path = self.paths.get(name)?;
-        let entry = self.package.zip.by_name(path).ok()?;
-        super::xlsx_merges::scan(entry).ok()
+        Some(Scanned { sheets })
     }
 }
 
@@ -355,14 +352,17 @@ impl<'a> Parts<'a> {
 fn read_sheets(
     path: &Path,
     book: &mut StreamBook<'_>,
-    parts: &mut Option<Parts<'_>>,
+    scanned: &mut Option<Scanned>,
     wanted: &[(usize, String)],
     emit: &mut dyn FnMut(Message) -> bool,
 ) -> Result<()> {
     for (index, name) in wanted {
         let merges = match book {
             StreamBook::Xlsx(b) => {
-                let scanned = parts.as_mut().and_then(|p| p.merges(name));
+                let scanned = scanned
+                    .as_mut()
+                    .and_then(|s| s.sheets.get_mut(name))
+                    .and_then(|(_, merges)| merges.take());
                 let dims = match scanned {
                     Some(d) => d,
                     None => b
