@@ -418,18 +418,11 @@ fn write_ingest(
     let mut xlsx = None;
     match sink {
         IngestSink::Rows(format) => {
-            let out = match &output.output {
-                Some(path) => Out::File(render::AtomicFile::create(path)?),
-                None => Out::Stdout(std::io::BufWriter::with_capacity(
-                    1 << 16,
-                    std::io::stdout().lock(),
-                )),
-            };
             rows = Some(render::rows::RowWriter::new(
                 format,
                 &header.columns,
                 output.raw,
-                out,
+                open_out(output)?,
             ));
         }
         IngestSink::Xlsx => xlsx = Some(render::xlsx::XlsxReport::new(&header)?),
@@ -471,12 +464,7 @@ fn write_ingest(
         return Ok((failed, problems));
     }
     if let Some(w) = rows {
-        match w.finish() {
-            Ok(Out::File(f)) => f.commit()?,
-            Ok(Out::Stdout(_)) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            Err(e) => return Err(e.into()),
-        }
+        finish_out(w.finish())?;
     }
     if let Some(x) = xlsx {
         let matrix = (several && placed > 1).then_some(&matrix);
@@ -661,6 +649,28 @@ impl Write for Out {
     }
 }
 
+/// The output file (written through a temporary file), or stdout.
+fn open_out(output: &OutputArgs) -> anyhow::Result<Out> {
+    Ok(match &output.output {
+        Some(path) => Out::File(render::AtomicFile::create(path)?),
+        None => Out::Stdout(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    })
+}
+
+/// Put a finished output in place; a closed pipe is the end, not an error.
+fn finish_out(written: std::io::Result<Out>) -> anyhow::Result<()> {
+    match written {
+        Ok(Out::File(f)) => f.commit()?,
+        Ok(Out::Stdout(_)) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
+}
+
 /// The catalog's items written as they are read, its diagnostics told as
 /// they are found: a sheet of a million rows is never held whole.
 struct CatalogWriter {
@@ -709,14 +719,12 @@ fn stream_catalog(
     format: render::rows::RowFormat,
     output: &OutputArgs,
 ) -> anyhow::Result<u8> {
-    let out = match &output.output {
-        Some(path) => Out::File(render::AtomicFile::create(path)?),
-        None => Out::Stdout(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout().lock(),
-        )),
-    };
-    let rows = render::rows::RowWriter::new(format, &report::CATALOG_COLUMNS, output.raw, out);
+    let rows = render::rows::RowWriter::new(
+        format,
+        &report::CATALOG_COLUMNS,
+        output.raw,
+        open_out(output)?,
+    );
     let mut writer = CatalogWriter {
         rows,
         quiet: output.quiet,
@@ -727,12 +735,7 @@ fn stream_catalog(
         Err(_) if writer.closed => return Ok(0),
         Err(e) => return Err(e.into()),
     };
-    match writer.rows.finish() {
-        Ok(Out::File(f)) => f.commit()?,
-        Ok(Out::Stdout(_)) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(0),
-        Err(e) => return Err(e.into()),
-    }
+    finish_out(writer.rows.finish())?;
     Ok(u8::from(outline.warnings > 0))
 }
 
@@ -756,6 +759,17 @@ fn output_format(output: &OutputArgs) -> anyhow::Result<Format> {
 fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
     let stdout_tty = std::io::stdout().is_terminal();
     let format = output_format(output)?;
+    if let Some(rows) = streamed(format) {
+        // rendered in slices and written as they are done
+        let out = open_out(output)?;
+        return finish_out(render::rows::write_all(
+            rows,
+            &report.columns,
+            output.raw,
+            &report.rows,
+            out,
+        ));
+    }
     let options = render::Options {
         raw: output.raw,
         color: stdout_tty && output.output.is_none() && std::env::var_os("NO_COLOR").is_none(),

@@ -29,7 +29,7 @@ pub fn write(
     options: &Options,
     out: &mut Vec<u8>,
 ) -> io::Result<()> {
-    write_all(format, &report.columns, options.raw, &report.rows, out)
+    write_all(format, &report.columns, options.raw, &report.rows, out).map(drop)
 }
 
 #[cfg(test)]

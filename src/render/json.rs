@@ -12,5 +12,5 @@ pub fn write(report: &Report, lines: bool, out: &mut Vec<u8>) -> io::Result<()> 
     } else {
         RowFormat::Json
     };
-    write_all(format, &report.columns, false, &report.rows, out)
+    write_all(format, &report.columns, false, &report.rows, out).map(drop)
 }

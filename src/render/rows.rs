@@ -172,45 +172,48 @@ fn io_error(e: csv::Error) -> io::Error {
 const SLICE: usize = 1024;
 
 /// A whole table into `out`: the same bytes as writing its rows one by one,
-/// a large table's slices rendered in parallel and joined.
+/// a large table's slices rendered in parallel and written in order, a few
+/// at a time (the table is never held twice).
 ///
 /// # Errors
 /// What writing returns.
-pub fn write_all(
+pub fn write_all<W: Write>(
     format: RowFormat,
     columns: &[&'static str],
     raw: bool,
     rows: &[Vec<Cell>],
-    out: &mut Vec<u8>,
-) -> io::Result<()> {
+    out: W,
+) -> io::Result<W> {
     use rayon::prelude::*;
     if rows.len() <= 2 * SLICE {
         let mut w = RowWriter::new(format, columns, raw, out);
         for row in rows {
             w.row(row)?;
         }
-        w.finish()?;
-        return Ok(());
+        return w.finish();
     }
-    let mut head = RowWriter::new(format, columns, raw, &mut *out);
+    let mut head = RowWriter::new(format, columns, raw, out);
     head.start()?;
-    head.into_inner()?;
-    let slices: Vec<io::Result<Vec<u8>>> = rows
-        .par_chunks(SLICE)
-        .enumerate()
-        .map(|(k, slice)| {
-            let mut w = RowWriter::continuing(format, columns, raw, Vec::new(), k * SLICE);
-            for row in slice {
-                w.row(row)?;
-            }
-            w.into_inner()
-        })
-        .collect();
-    for slice in slices {
-        out.extend_from_slice(&slice?);
+    let mut out = head.into_inner()?;
+    let per_batch = SLICE * 2 * rayon::current_num_threads().max(1);
+    for (b, batch) in rows.chunks(per_batch).enumerate() {
+        let slices: Vec<io::Result<Vec<u8>>> = batch
+            .par_chunks(SLICE)
+            .enumerate()
+            .map(|(k, slice)| {
+                let before = b * per_batch + k * SLICE;
+                let mut w = RowWriter::continuing(format, columns, raw, Vec::new(), before);
+                for row in slice {
+                    w.row(row)?;
+                }
+                w.into_inner()
+            })
+            .collect();
+        for slice in slices {
+            out.write_all(&slice?)?;
+        }
     }
-    RowWriter::continuing(format, columns, raw, out, rows.len()).finish()?;
-    Ok(())
+    RowWriter::continuing(format, columns, raw, out, rows.len()).finish()
 }
 
 /// One row as a json object. serde_json's map would sort the keys; the text
@@ -247,7 +250,14 @@ mod tests {
 
     #[test]
     fn a_table_written_in_parallel_slices_is_the_same_bytes() {
-        for n in [0, 1, 2 * SLICE, 2 * SLICE + 1, 5 * SLICE + 7] {
+        for n in [
+            0,
+            1,
+            2 * SLICE,
+            2 * SLICE + 1,
+            5 * SLICE + 7,
+            17 * SLICE + 3,
+        ] {
             let rows: Vec<Vec<Cell>> = (0..n)
                 .map(|i| {
                     vec![
@@ -263,8 +273,8 @@ mod tests {
                 RowFormat::Json,
                 RowFormat::Jsonl,
             ] {
-                let mut all = Vec::new();
-                write_all(format, &["id", "text", "n"], false, &rows, &mut all).unwrap();
+                let all =
+                    write_all(format, &["id", "text", "n"], false, &rows, Vec::new()).unwrap();
                 assert_eq!(all, one_by_one(format, &rows), "{n} rows, {format:?}");
             }
         }
