@@ -232,37 +232,50 @@ fn bonus(old: &[Item], new: &[Item], po: &[Prepared], pn: &[Prepared], i: usize,
 
 /// An inverted index from bigram to the items holding it.
 struct Index {
-    postings: HashMap<u32, Vec<u32>>,
+    /// Item numbers, grouped by bigram, in item order within a group.
+    items: Vec<u32>,
+    /// Each bigram's group in `items`.
+    postings: HashMap<u32, (u32, u32)>,
 }
 
 impl Index {
     fn build(prepared: &[Prepared], include: impl Fn(usize) -> bool + Sync) -> Index {
-        {
-            // the grams of the items indexed, made in parallel first
-            use rayon::prelude::*;
-            prepared
-                .par_iter()
-                .enumerate()
-                .with_min_len(256)
-                .filter(|(i, _)| include(*i))
-                .for_each(|(_, p)| {
-                    p.grams();
-                });
-        }
-        let mut postings: HashMap<u32, Vec<u32>> = HashMap::default();
-        for (i, p) in prepared.iter().enumerate().filter(|(i, _)| include(*i)) {
-            for &g in p.grams() {
-                postings.entry(g).or_default().push(i as u32);
+        use rayon::prelude::*;
+        // (bigram, item) for every indexed item, made and sorted in parallel:
+        // the items of a bigram come out in item order
+        let mut pairs: Vec<(u32, u32)> = prepared
+            .par_iter()
+            .enumerate()
+            .with_min_len(256)
+            .filter(|(i, _)| include(*i))
+            .flat_map_iter(|(i, p)| p.grams().iter().map(move |&g| (g, i as u32)))
+            .collect();
+        pairs.par_sort_unstable();
+        let mut postings = HashMap::default();
+        let mut start = 0;
+        for k in 1..=pairs.len() {
+            if k == pairs.len() || pairs[k].0 != pairs[start].0 {
+                postings.insert(pairs[start].0, (start as u32, k as u32));
+                start = k;
             }
         }
-        Index { postings }
+        Index {
+            items: pairs.into_iter().map(|(_, i)| i).collect(),
+            postings,
+        }
+    }
+
+    fn posting(&self, gram: u32) -> Option<&[u32]> {
+        self.postings
+            .get(&gram)
+            .map(|&(a, b)| &self.items[a as usize..b as usize])
     }
 
     /// Items sharing the most (rare-first) bigrams with `grams`.
     fn candidates(&self, grams: &[u32], counts: &mut [u32], touched: &mut Vec<u32>) -> Vec<usize> {
-        let mut by_rarity: Vec<(usize, &Vec<u32>)> = grams
+        let mut by_rarity: Vec<(usize, &[u32])> = grams
             .iter()
-            .filter_map(|g| self.postings.get(g).map(|p| (p.len(), p)))
+            .filter_map(|&g| self.posting(g).map(|p| (p.len(), p)))
             .collect();
         by_rarity.sort_unstable_by_key(|(n, _)| *n);
         // The rarest bigrams find the right candidates; very common ones

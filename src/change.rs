@@ -226,9 +226,12 @@ pub fn diff(
     shared: Shared,
     responses: Option<(&[Response], &[Response])>,
 ) -> Diff {
+    use rayon::prelude::*;
+    // each pair's changes on their own, in parallel
     let mut paired_rows: Vec<Row> = alignment
         .pairs
-        .iter()
+        .par_iter()
+        .with_min_len(512)
         .map(|p| {
             let (o, n) = (&old[p.old], &new[p.new]);
             let mut changes = item_changes(o, n, shared);

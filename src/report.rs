@@ -263,73 +263,84 @@ pub fn diff(
         "old_check",
         "new_check",
     ]);
-    let mut rows = Vec::with_capacity(diff.rows.len());
-    let mut details = Vec::new();
-    for r in &diff.rows {
-        let o = r.old.map(|i| &old.items[i]);
-        let n = r.new.map(|j| &new.items[j]);
-        let changes: Vec<&str> = r.changes.iter().map(|c| c.as_str()).collect();
-        let mut row: Vec<Cell> = vec![
-            r.status.as_str().into(),
-            o.map(|i| i.id.clone()).unwrap_or_default().into(),
-            n.map(|i| i.id.clone()).unwrap_or_default().into(),
-            changes.join(";").into(),
-            r.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
-            o.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
-            o.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
-            n.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
-            n.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
-        ];
-        if let Some((ro, rn)) = responses {
-            row.push(r.old.map(|i| ro[i].answer_word()).unwrap_or("").into());
-            row.push(r.new.map(|j| rn[j].answer_word()).unwrap_or("").into());
-        }
-        row.push(r.reason.map(|x| x.as_str()).unwrap_or("").into());
-        row.push(r.note.as_str().into());
-        row.push(o.map(|i| i.measure.clone()).unwrap_or_default().into());
-        row.push(n.map(|i| i.measure.clone()).unwrap_or_default().into());
-        row.push(o.map(|i| i.check.clone()).unwrap_or_default().into());
-        row.push(n.map(|i| i.check.clone()).unwrap_or_default().into());
-        rows.push(row);
-        if r.status != Status::Unchanged {
-            let ids = match (o, n) {
-                (Some(a), Some(b)) if a.id != b.id => format!("{} → {}", a.id, b.id),
-                (Some(a), _) => a.id.clone(),
-                (None, Some(b)) => b.id.clone(),
-                (None, None) => String::new(),
-            };
-            let mut heading = ids;
-            if !changes.is_empty() {
-                heading.push_str(&format!("  [{}]", changes.join(";")));
+    // each row on its own, in parallel, in order
+    use rayon::prelude::*;
+    let built: Vec<(Vec<Cell>, Option<Detail>)> = diff
+        .rows
+        .par_iter()
+        .with_min_len(512)
+        .map(|r| {
+            let o = r.old.map(|i| &old.items[i]);
+            let n = r.new.map(|j| &new.items[j]);
+            let changes: Vec<&str> = r.changes.iter().map(|c| c.as_str()).collect();
+            let mut row: Vec<Cell> = vec![
+                r.status.as_str().into(),
+                o.map(|i| i.id.clone()).unwrap_or_default().into(),
+                n.map(|i| i.id.clone()).unwrap_or_default().into(),
+                changes.join(";").into(),
+                r.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
+                o.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
+                o.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
+                n.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
+                n.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
+            ];
+            if let Some((ro, rn)) = responses {
+                row.push(r.old.map(|i| ro[i].answer_word()).unwrap_or("").into());
+                row.push(r.new.map(|j| rn[j].answer_word()).unwrap_or("").into());
             }
-            if let Some(s) = r.similarity {
-                heading.push_str(&format!("  similarity {s:.2}"));
-            }
-            if !r.note.is_empty() {
-                heading.push_str(&format!("  ({})", r.note));
-            }
-            let text_changed = r.changes.contains(&Change::Text) || r.status != Status::Changed;
-            let (old_text, new_text) = if text_changed {
-                (o.map(|i| i.measure.clone()), n.map(|i| i.measure.clone()))
-            } else if r.changes.contains(&Change::Check) {
-                (o.map(|i| i.check.clone()), n.map(|i| i.check.clone()))
-            } else if let (Some((ro, rn)), Some(i), Some(j)) = (responses, r.old, r.new) {
-                let show = |x: &crate::submission::Response| {
-                    format!("{} {} {}", x.answer_raw, x.evidence, x.remarks)
-                        .trim()
-                        .to_owned()
+            row.push(r.reason.map(|x| x.as_str()).unwrap_or("").into());
+            row.push(r.note.as_str().into());
+            row.push(o.map(|i| i.measure.clone()).unwrap_or_default().into());
+            row.push(n.map(|i| i.measure.clone()).unwrap_or_default().into());
+            row.push(o.map(|i| i.check.clone()).unwrap_or_default().into());
+            row.push(n.map(|i| i.check.clone()).unwrap_or_default().into());
+            let detail = (r.status != Status::Unchanged).then(|| {
+                let ids = match (o, n) {
+                    (Some(a), Some(b)) if a.id != b.id => format!("{} → {}", a.id, b.id),
+                    (Some(a), _) => a.id.clone(),
+                    (None, Some(b)) => b.id.clone(),
+                    (None, None) => String::new(),
                 };
-                (Some(show(&ro[i])), Some(show(&rn[j])))
-            } else {
-                (None, None)
-            };
-            details.push(Detail {
-                status: r.status.as_str().to_owned(),
-                heading,
-                old: old_text,
-                new: new_text,
+                let mut heading = ids;
+                if !changes.is_empty() {
+                    heading.push_str(&format!("  [{}]", changes.join(";")));
+                }
+                if let Some(s) = r.similarity {
+                    heading.push_str(&format!("  similarity {s:.2}"));
+                }
+                if !r.note.is_empty() {
+                    heading.push_str(&format!("  ({})", r.note));
+                }
+                let text_changed = r.changes.contains(&Change::Text) || r.status != Status::Changed;
+                let (old_text, new_text) = if text_changed {
+                    (o.map(|i| i.measure.clone()), n.map(|i| i.measure.clone()))
+                } else if r.changes.contains(&Change::Check) {
+                    (o.map(|i| i.check.clone()), n.map(|i| i.check.clone()))
+                } else if let (Some((ro, rn)), Some(i), Some(j)) = (responses, r.old, r.new) {
+                    let show = |x: &crate::submission::Response| {
+                        format!("{} {} {}", x.answer_raw, x.evidence, x.remarks)
+                            .trim()
+                            .to_owned()
+                    };
+                    (Some(show(&ro[i])), Some(show(&rn[j])))
+                } else {
+                    (None, None)
+                };
+                Detail {
+                    status: r.status.as_str().to_owned(),
+                    heading,
+                    old: old_text,
+                    new: new_text,
+                }
             });
-        }
+            (row, detail)
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(built.len());
+    let mut details = Vec::new();
+    for (row, detail) in built {
+        rows.push(row);
+        details.extend(detail);
     }
     let mut summary: Vec<(String, String)> = Status::ALL
         .iter()

@@ -165,8 +165,8 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, options: &ReadOptions) -> Result<
 /// # Errors
 /// As [`open`], and whatever the visitor returns.
 pub fn visit(path: &Path, options: &ReadOptions, visitor: &mut dyn Visitor) -> Result<Format> {
-    let head = read_head(path)?;
-    if matches!(sniff(&head), Sniffed::Zip) {
+    let (head, size) = read_head(path)?;
+    if matches!(sniff(&head), Sniffed::Zip) && size > IN_MEMORY {
         return guarded(path, || {
             excel::visit_zip(path, excel::Input::File(path), visitor)
         });
@@ -174,6 +174,12 @@ pub fn visit(path: &Path, options: &ReadOptions, visitor: &mut dyn Visitor) -> R
     let bytes = read_file(path)?;
     visit_bytes(path, &bytes, options, visitor)
 }
+
+/// A workbook package up to this size is read into memory first: its parts
+/// are then read without a system call each (the package is opened four
+/// times: its directory, calamine, the merge scan, the cells). Larger ones
+/// are read from the file as they are parsed.
+const IN_MEMORY: u64 = 32 << 20;
 
 /// [`visit`] of a file already in memory; `path` only names it in messages.
 ///
@@ -239,11 +245,12 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| io_error(path, e))
 }
 
-/// The first bytes of a file, enough to tell its format.
-fn read_head(path: &Path) -> Result<Vec<u8>> {
+/// The first bytes of a file, enough to tell its format, and its size.
+fn read_head(path: &Path) -> Result<(Vec<u8>, u64)> {
     use std::io::Read;
     check_not_folder(path)?;
     let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let size = file.metadata().map_err(|e| io_error(path, e))?.len();
     let mut head = Vec::with_capacity(8);
     file.take(8)
         .read_to_end(&mut head)
@@ -251,7 +258,7 @@ fn read_head(path: &Path) -> Result<Vec<u8>> {
     if head.is_empty() {
         return Err(Error::at(path, ErrorKind::Empty));
     }
-    Ok(head)
+    Ok((head, size))
 }
 
 /// Collects what a reader streams into a [`Book`], within the memory bounds.
