@@ -212,6 +212,10 @@ fn compact_plain(s: &str) -> Option<String> {
                 if !c.is_whitespace() {
                     out.extend(c.to_lowercase());
                 }
+            } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+                // full-width ASCII, the usual one: as NFKC maps it
+                let a = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                out.push(a.to_ascii_lowercase());
             } else if to_ascii(c) {
                 // one character at a time, as `narrowed` does
                 let mut one = [0u8; 4];
