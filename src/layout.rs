@@ -67,7 +67,7 @@ pub struct RawRecord {
     pub sheet: Option<String>,
     /// 1-based row (record number in text files).
     pub row: u32,
-    /// Index into [`Layout::blocks`].
+    /// The index of its block among the blocks of the file (see [`Event::Block`]).
     pub block: usize,
     /// Values in column order of the header they were placed under.
     pub values: Vec<Value>,

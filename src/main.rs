@@ -198,7 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 ..CatalogOptions::default()
             };
             let format = output_format(&output)?;
-            if let Some(rows) = streamed(format) {
+            if let Some(rows) = format.rows() {
                 return stream_catalog(&file, &options, rows, &output);
             }
             let cat = catalog::read(&file, &options)?;
@@ -351,7 +351,7 @@ enum IngestSink {
 fn streamed_ingest(format: Format) -> Option<IngestSink> {
     match format {
         Format::Xlsx => Some(IngestSink::Xlsx),
-        other => streamed(other).map(IngestSink::Rows),
+        other => other.rows().map(IngestSink::Rows),
     }
 }
 
@@ -620,56 +620,15 @@ fn read_catalog(
     Ok(cat)
 }
 
-/// Formats whose rows are written as they are read.
-fn streamed(format: Format) -> Option<render::rows::RowFormat> {
-    use render::rows::RowFormat;
-    match format {
-        Format::Csv => Some(RowFormat::Csv),
-        Format::Tsv => Some(RowFormat::Tsv),
-        Format::Json => Some(RowFormat::Json),
-        Format::Jsonl => Some(RowFormat::Jsonl),
-        _ => None,
-    }
-}
-
-/// Where a streamed output goes.
-enum Out {
-    File(render::AtomicFile),
-    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
-}
-
-impl Write for Out {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Out::File(f) => f.write(buf),
-            Out::Stdout(s) => s.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Out::File(f) => f.flush(),
-            Out::Stdout(s) => s.flush(),
-        }
-    }
-}
-
 /// The output file (written through a temporary file), or stdout.
-fn open_out(output: &OutputArgs) -> anyhow::Result<Out> {
-    Ok(match &output.output {
-        Some(path) => Out::File(render::AtomicFile::create(path)?),
-        None => Out::Stdout(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout().lock(),
-        )),
-    })
+fn open_out(output: &OutputArgs) -> anyhow::Result<render::Output> {
+    Ok(render::Output::open(output.output.as_deref())?)
 }
 
 /// Put a finished output in place; a closed pipe is the end, not an error.
-fn finish_out(written: std::io::Result<Out>) -> anyhow::Result<()> {
+fn finish_out(written: std::io::Result<render::Output>) -> anyhow::Result<()> {
     match written {
-        Ok(Out::File(f)) => f.commit()?,
-        Ok(Out::Stdout(_)) => {}
+        Ok(out) => out.finish()?,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(e) => return Err(e.into()),
     }
@@ -679,7 +638,7 @@ fn finish_out(written: std::io::Result<Out>) -> anyhow::Result<()> {
 /// The catalog's items written as they are read, its diagnostics told as
 /// they are found: a sheet of a million rows is never held whole.
 struct CatalogWriter {
-    rows: render::rows::RowWriter<Out>,
+    rows: render::rows::RowWriter<render::Output>,
     quiet: bool,
     /// The reader of stdout went away (`| head`): stop quietly.
     closed: bool,
@@ -764,7 +723,7 @@ fn output_format(output: &OutputArgs) -> anyhow::Result<Format> {
 fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
     let stdout_tty = std::io::stdout().is_terminal();
     let format = output_format(output)?;
-    if let Some(rows) = streamed(format) {
+    if let Some(rows) = format.rows() {
         // rendered in slices and written as they are done
         let out = open_out(output)?;
         return finish_out(render::rows::write_all(

@@ -52,6 +52,67 @@ impl Format {
     pub fn is_binary(self) -> bool {
         self == Format::Xlsx
     }
+
+    /// The formats written row by row as the rows come.
+    pub fn rows(self) -> Option<rows::RowFormat> {
+        match self {
+            Format::Csv => Some(rows::RowFormat::Csv),
+            Format::Tsv => Some(rows::RowFormat::Tsv),
+            Format::Json => Some(rows::RowFormat::Json),
+            Format::Jsonl => Some(rows::RowFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// Where an output written as it comes goes: a file (through a temporary
+/// file beside it, put in place by [`Output::finish`]) or stdout.
+pub enum Output {
+    File(AtomicFile),
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+}
+
+impl Output {
+    /// The file at `path`, or stdout when there is none.
+    ///
+    /// # Errors
+    /// `Output` when the file's folder is missing or not writable.
+    pub fn open(path: Option<&Path>) -> Result<Output> {
+        Ok(match path {
+            Some(path) => Output::File(AtomicFile::create(path)?),
+            None => Output::Stdout(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout().lock(),
+            )),
+        })
+    }
+
+    /// Put a file in place (stdout is flushed as it is written).
+    ///
+    /// # Errors
+    /// `Output` when the file cannot be written out or renamed.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Output::File(f) => f.commit(),
+            Output::Stdout(_) => Ok(()),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::File(f) => f.write(buf),
+            Output::Stdout(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::File(f) => f.flush(),
+            Output::Stdout(s) => s.flush(),
+        }
+    }
 }
 
 /// How to render.
