@@ -163,6 +163,7 @@ impl From<FormatArg> for Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    choose_pages(&cli.command);
     // A bug must still end in a clean error (exit 2), not a panic trace.
     std::panic::set_hook(Box::new(|_| {}));
     match std::panic::catch_unwind(|| run(cli)) {
@@ -180,6 +181,71 @@ fn main() -> ExitCode {
             eprintln!("error: internal error ({what}); please report it with the input file");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Memory pages for the work ahead. The allocator asks the system for
+/// transparent huge pages (2 MiB, each zeroed whole when first touched).
+/// They pay off where a large list is held and walked (a catalog or `diff`
+/// of 10,000 items from csv: 5 to 10 % faster), and cost more than they save
+/// on a small one (a 500-item catalog: a millisecond of its eight, and twice
+/// the RSS). So the process starts on small pages (`SMALL_PAGES`, run before
+/// the first allocation) and takes huge pages back once its flags name an
+/// input of [`HUGE_PAGES_FROM`] or more; a batch of small submissions stays
+/// on small pages, each file's lists being small.
+#[cfg(target_os = "linux")]
+mod pages {
+    /// Run by the loader before `main`, before anything is allocated.
+    #[used]
+    #[link_section = ".init_array"]
+    static SMALL_PAGES: extern "C" fn() = small_pages;
+
+    extern "C" fn small_pages() {
+        set_huge(false);
+    }
+
+    pub fn set_huge(huge: bool) {
+        // SAFETY: PR_SET_THP_DISABLE sets a flag of this process; it takes
+        // no pointer, and where the kernel lacks it the call fails harmlessly.
+        unsafe {
+            libc::prctl(
+                libc::PR_SET_THP_DISABLE,
+                libc::c_ulong::from(!huge),
+                0,
+                0,
+                0,
+            );
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod pages {
+    pub fn set_huge(_: bool) {}
+}
+
+/// An input file from which its lists are large enough for huge pages.
+const HUGE_PAGES_FROM: u64 = 2 << 20;
+
+fn choose_pages(command: &Command) {
+    let inputs: Vec<&Path> = match command {
+        Command::Catalog { file, .. } => vec![file],
+        Command::Diff { old, new, .. } => vec![old, new],
+        Command::Ingest { files, catalog, .. } => files
+            .iter()
+            .map(PathBuf::as_path)
+            .chain([catalog.as_path()])
+            .collect(),
+        Command::Migrate { old, template, .. } => vec![old, template],
+    };
+    let largest = inputs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .max()
+        .unwrap_or(0);
+    if largest >= HUGE_PAGES_FROM {
+        pages::set_huge(true);
     }
 }
 
