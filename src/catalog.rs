@@ -233,6 +233,9 @@ struct Pipeline<'a> {
     last_category: Option<(usize, String)>,
     items: usize,
     warnings: usize,
+    /// The buffers the detector's and the numberer's output alternate with.
+    events: Vec<layout::Event>,
+    numbered: Vec<record::Numbered>,
 }
 
 impl<'a> Pipeline<'a> {
@@ -249,6 +252,8 @@ impl<'a> Pipeline<'a> {
             last_category: None,
             items: 0,
             warnings: 0,
+            events: Vec::new(),
+            numbered: Vec::new(),
         }
     }
 
@@ -261,8 +266,8 @@ impl<'a> Pipeline<'a> {
 
     /// Pass on what the layout and numbering stages have found.
     fn pump(&mut self) -> Result<()> {
-        let events: Vec<layout::Event> = self.detector.drain().collect();
-        for event in events {
+        let mut events = self.detector.take(std::mem::take(&mut self.events));
+        for event in events.drain(..) {
             match event {
                 layout::Event::Block(index, block) => {
                     self.numberer.block(index, &block);
@@ -274,17 +279,19 @@ impl<'a> Pipeline<'a> {
             }
             self.numbered()?;
         }
+        self.events = events;
         Ok(())
     }
 
     fn numbered(&mut self) -> Result<()> {
-        let numbered: Vec<record::Numbered> = self.numberer.drain().collect();
-        for n in numbered {
+        let mut numbered = self.numberer.take(std::mem::take(&mut self.numbered));
+        for n in numbered.drain(..) {
             match n {
                 record::Numbered::Item(record, number) => self.item(record, number)?,
                 record::Numbered::Diagnostic(d) => self.diagnostic(d)?,
             }
         }
+        self.numbered = numbered;
         Ok(())
     }
 

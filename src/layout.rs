@@ -223,9 +223,11 @@ impl Detector {
         self
     }
 
-    /// What was found since the last call.
-    pub fn drain(&mut self) -> std::vec::Drain<'_, Event> {
-        self.out.drain(..)
+    /// What was found since the last call; `spare` (emptied) holds what
+    /// comes next, so that the two buffers are reused, never grown anew.
+    pub fn take(&mut self, mut spare: Vec<Event>) -> Vec<Event> {
+        spare.clear();
+        std::mem::replace(&mut self.out, spare)
     }
 
     /// Rows holding something, over every sheet read.
@@ -488,6 +490,7 @@ impl Detector {
         self.out.extend(notes.into_iter().map(Event::Diagnostic));
         let window = std::mem::take(&mut block.window);
         block.window_cells = 0;
+        self.out.reserve(window.len());
         for row in window {
             let Some(block) = sheet.block.as_ref() else {
                 return;
@@ -616,7 +619,7 @@ fn place_with(
         stray: Vec::new(),
         realigned: false,
     };
-    let mut placed: Vec<(usize, Value)> = Vec::new();
+    let mut placed: Vec<(usize, Value)> = Vec::with_capacity(vertical.cells.len());
     for (i, text) in vertical.cells.into_iter().enumerate() {
         if text.is_empty() {
             continue;

@@ -241,9 +241,11 @@ impl Numberer {
         self
     }
 
-    /// What was numbered since the last call.
-    pub fn drain(&mut self) -> std::vec::Drain<'_, Numbered> {
-        self.out.drain(..)
+    /// What was numbered since the last call; `spare` (emptied) holds what
+    /// comes next, so that the two buffers are reused, never grown anew.
+    pub fn take(&mut self, mut spare: Vec<Numbered>) -> Vec<Numbered> {
+        spare.clear();
+        std::mem::replace(&mut self.out, spare)
     }
 
     /// A block's header, before its records.
