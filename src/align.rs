@@ -169,19 +169,16 @@ impl Prepared {
     }
 }
 
-/// Size of the intersection of two sorted, deduplicated lists.
+/// Size of the intersection of two sorted, deduplicated lists (the merge
+/// steps without a branch on the comparison: which list moves on is not
+/// predictable).
 fn common(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
@@ -241,26 +238,32 @@ struct Index {
 impl Index {
     fn build(prepared: &[Prepared], include: impl Fn(usize) -> bool + Sync) -> Index {
         use rayon::prelude::*;
-        // (bigram, item) for every indexed item, made and sorted in parallel:
-        // the items of a bigram come out in item order
-        let mut pairs: Vec<(u32, u32)> = prepared
+        // (bigram, item) for every indexed item, packed in one integer (the
+        // bigram high) and sorted in parallel: the items of a bigram come out
+        // in item order
+        let mut pairs: Vec<u64> = prepared
             .par_iter()
             .enumerate()
             .with_min_len(256)
             .filter(|(i, _)| include(*i))
-            .flat_map_iter(|(i, p)| p.grams().iter().map(move |&g| (g, i as u32)))
+            .flat_map_iter(|(i, p)| {
+                p.grams()
+                    .iter()
+                    .map(move |&g| (u64::from(g) << 32) | i as u64)
+            })
             .collect();
         pairs.par_sort_unstable();
+        let gram = |k: usize| (pairs[k] >> 32) as u32;
         let mut postings = HashMap::default();
         let mut start = 0;
         for k in 1..=pairs.len() {
-            if k == pairs.len() || pairs[k].0 != pairs[start].0 {
-                postings.insert(pairs[start].0, (start as u32, k as u32));
+            if k == pairs.len() || gram(k) != gram(start) {
+                postings.insert(gram(start), (start as u32, k as u32));
                 start = k;
             }
         }
         Index {
-            items: pairs.into_iter().map(|(_, i)| i).collect(),
+            items: pairs.into_iter().map(|p| p as u32).collect(),
             postings,
         }
     }
