@@ -303,7 +303,11 @@ impl Detector {
         for cell in &mut row.cells {
             let t = cell.trim();
             if t.len() != cell.len() {
-                *cell = t.to_owned();
+                // in place, without a copy
+                let start = t.as_ptr() as usize - cell.as_ptr() as usize;
+                let end = start + t.len();
+                cell.truncate(end);
+                cell.drain(..start);
             }
         }
         if row.cells.iter().any(|c| !c.is_empty()) {
@@ -769,7 +773,9 @@ fn kind(cell: &str) -> Kind {
 /// More than 40 characters (told by the bytes where they suffice: a
 /// character takes one to four).
 fn is_long(t: &str) -> bool {
-    t.len() > 160 || (t.len() > 40 && t.chars().nth(40).is_some())
+    // characters counted by their first bytes (those that are no
+    // continuation byte), without decoding
+    t.len() > 160 || (t.len() > 40 && t.bytes().filter(|&b| (b as i8) >= -0x40).count() > 40)
 }
 
 /// An item number of two parts or more (`1-1-1-1`, `3.2.1`, `A.5.1`).

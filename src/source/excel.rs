@@ -417,8 +417,14 @@ struct RowAssembler<'a, 'b> {
     name: &'a str,
     emit: &'b mut dyn FnMut(Message) -> bool,
     current: Option<Row>,
+    /// Cells of the row before (at most [`WIDTH_HINT`]): room made at once.
+    width: usize,
     batch: Vec<Row>,
 }
+
+/// The most cells a row is given room for before they come: a sheet with
+/// one very wide row must not make every row that wide.
+const WIDTH_HINT: usize = 64;
 
 impl<'a, 'b> RowAssembler<'a, 'b> {
     fn new(path: &'a Path, name: &'a str, emit: &'b mut dyn FnMut(Message) -> bool) -> Self {
@@ -427,6 +433,7 @@ impl<'a, 'b> RowAssembler<'a, 'b> {
             name,
             emit,
             current: None,
+            width: 0,
             batch: Vec::with_capacity(BATCH),
         }
     }
@@ -453,9 +460,11 @@ impl<'a, 'b> RowAssembler<'a, 'b> {
         if self.current.as_ref().map(|r| r.number) != Some(number) && !self.flush() {
             return Ok(false);
         }
+        let width = self.width;
         let current = self.current.get_or_insert_with(|| Row {
             number,
-            cells: Vec::new(),
+            // most rows are as wide as the one above
+            cells: Vec::with_capacity(width),
         });
         let col = col as usize;
         if current.cells.len() <= col {
@@ -467,6 +476,7 @@ impl<'a, 'b> RowAssembler<'a, 'b> {
 
     fn flush(&mut self) -> bool {
         if let Some(row) = self.current.take() {
+            self.width = row.cells.len().min(WIDTH_HINT);
             self.batch.push(row);
         }
         if self.batch.len() >= BATCH {
