@@ -165,7 +165,14 @@ pub struct Detector {
     filled_rows: usize,
     /// Some sheet was skipped unread.
     skipped: bool,
+    /// The last block's window, emptied, for the next block's rows.
+    spare_window: Vec<Typed>,
 }
+
+/// Rows or records a stage makes room for at once, at most: a block or a
+/// list of up to this many is held without its buffer growing (and being
+/// copied) step by step.
+pub(crate) const ROOM: usize = 1 << 14;
 
 /// The sheet being read.
 struct SheetState {
@@ -214,6 +221,7 @@ impl Detector {
             sheet: None,
             filled_rows: 0,
             skipped: false,
+            spare_window: Vec::new(),
         }
     }
 
@@ -404,7 +412,7 @@ impl Detector {
             index: self.blocks,
             found: block.columns.clone(),
             block,
-            window: Vec::new(),
+            window: self.fresh_window(),
             window_cells: 0,
             settled: None,
         });
@@ -492,16 +500,27 @@ impl Detector {
         self.out
             .push(Event::Block(block.index, block.block.clone()));
         self.out.extend(notes.into_iter().map(Event::Diagnostic));
-        let window = std::mem::take(&mut block.window);
+        let mut window = std::mem::take(&mut block.window);
         block.window_cells = 0;
         self.out.reserve(window.len());
-        for row in window {
+        for row in window.drain(..) {
             let Some(block) = sheet.block.as_ref() else {
                 return;
             };
             let placed = place(block, row, &self.file);
             self.emit(sheet, placed);
         }
+        self.spare_window = window;
+    }
+
+    /// A window for a new block: the last one's buffer, or room for as many
+    /// rows as a window holds (up to [`ROOM`]).
+    fn fresh_window(&mut self) -> Vec<Typed> {
+        let mut window = std::mem::take(&mut self.spare_window);
+        if window.capacity() == 0 {
+            window.reserve_exact(self.window.min(ROOM));
+        }
+        window
     }
 
     fn emit(&mut self, sheet: &mut SheetState, placed: Placed) {

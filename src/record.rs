@@ -284,6 +284,7 @@ impl Numberer {
             self.decide(Mode::Ordinal);
         }
         self.close_run();
+        self.out.reserve(self.queue.len());
         while !self.queue.is_empty() {
             self.assign_next();
         }
@@ -369,7 +370,12 @@ impl Numberer {
             self.previous = Some((record.block, parts.clone()));
         }
         read_run(&mut run);
-        for (record, parts) in run {
+        if self.queue.capacity() == 0 && !run.is_empty() {
+            // the queue holds a window of records: room for them at once
+            self.queue
+                .reserve_exact((self.window + 1).min(crate::layout::ROOM));
+        }
+        for (record, parts) in run.drain(..) {
             if parts.minor.is_some() {
                 let group = (parts.major.clone(), parts.middle.clone());
                 if !self.with_minor.contains(&group) {
@@ -391,6 +397,8 @@ impl Numberer {
                 self.assign_next();
             }
         }
+        // the emptied buffer for the next run
+        self.run = run;
     }
 
     /// Number the first queued record: its printed id if no item before it
