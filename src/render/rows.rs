@@ -202,7 +202,8 @@ pub fn write_all<W: Write>(
             .enumerate()
             .map(|(k, slice)| {
                 let before = b * per_batch + k * SLICE;
-                let mut w = RowWriter::continuing(format, columns, raw, Vec::new(), before);
+                let room = Vec::with_capacity(rendered_size(slice));
+                let mut w = RowWriter::continuing(format, columns, raw, room, before);
                 for row in slice {
                     w.row(row)?;
                 }
@@ -214,6 +215,20 @@ pub fn write_all<W: Write>(
         }
     }
     RowWriter::continuing(format, columns, raw, out, rows.len()).finish()
+}
+
+/// About the bytes a slice of rows renders to (texts and a separator per
+/// cell; quotes and json keys come on top), so that its buffer is made once
+/// instead of doubling and copying as it fills.
+fn rendered_size(rows: &[Vec<Cell>]) -> usize {
+    rows.iter()
+        .flatten()
+        .map(|cell| match cell {
+            Cell::Text(s) => s.len() + 1,
+            Cell::Number(_) | Cell::Float(_) => 8,
+            Cell::Empty => 1,
+        })
+        .sum()
 }
 
 /// One row as a json object. serde_json's map would sort the keys; the text
