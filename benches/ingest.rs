@@ -78,7 +78,7 @@ fn ingesting(c: &mut Criterion) {
                 .map(|p| ingest_one(&cat, p, &vocabulary))
                 .collect();
             let done: Vec<(String, &Ingest)> = names.iter().cloned().zip(&results).collect();
-            let rep = report::ingest(&cat, &done);
+            let rep = report::ingest(&cat, &done, done.len() > 1);
             render::render(&rep, Format::Xlsx, &Default::default())
                 .expect("xlsx rendering")
                 .len()

@@ -566,7 +566,7 @@ fn ingest_collected(
     }
     let problems = done.iter().any(|(_, r)| r.has_problems());
     if !done.is_empty() {
-        emit(&report::ingest(cat, &done), output)?;
+        emit(&report::ingest(cat, &done, files.len() > 1), output)?;
     }
     Ok((failed, problems))
 }

@@ -390,10 +390,15 @@ pub const INGEST_COLUMNS: [&str; 10] = [
     "note",
 ];
 
-/// One or several ingested submissions as a report.
-pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -> Report {
+/// One or several ingested submissions as a report; `several` when several
+/// files were named (a leading `file` column, even if only one could be
+/// read), the matrix when more than one was.
+pub fn ingest(
+    catalog: &Catalog,
+    results: &[(String, &crate::ingest::Ingest)],
+    several: bool,
+) -> Report {
     use crate::ingest::Status;
-    let several = results.len() > 1;
     let mut report = ingest_header(catalog, several);
     let mut matrix = Matrix::of(catalog);
     for (file, result) in results {
@@ -423,7 +428,7 @@ pub fn ingest(catalog: &Catalog, results: &[(String, &crate::ingest::Ingest)]) -
         })
         .collect();
     report.inputs.extend(results.iter().map(|(f, _)| f.clone()));
-    report.matrix = several.then_some(matrix);
+    report.matrix = (several && results.len() > 1).then_some(matrix);
     report
 }
 

@@ -388,6 +388,50 @@ fn batch_with_a_missing_file_names_it_and_still_reports_the_others() {
     }
 }
 
+/// Several files named, one of them unreadable: every format has the
+/// leading `file` column, whether its report is written as the results come
+/// (csv, tsv, json) or built whole (markdown, table).
+#[test]
+fn several_files_one_unreadable_keep_the_file_column_in_every_format() {
+    let files = vec![
+        submission("vendor-a.xlsx"),
+        submission("vendor-z-not-sent.xlsx"),
+    ];
+    let first_column = |format: &str| -> String {
+        let out = run(ingest_args(&files, &["-f", format, "-q"]));
+        assert_eq!(out.status.code(), Some(2), "-f {format}");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        match format {
+            "csv" => header(&out.stdout)[0].clone(),
+            "tsv" => text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .split('\t')
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+            // the first key of the first object, as written (a parsed map
+            // would sort its keys)
+            "json" => text
+                .split_once("{\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(key, _)| key.to_owned())
+                .unwrap_or_default(),
+            _ => text
+                .lines()
+                .find(|l| l.starts_with('|'))
+                .and_then(|l| l.trim_start_matches('|').split('|').next())
+                .unwrap_or("")
+                .trim()
+                .to_owned(),
+        }
+    };
+    for format in ["csv", "tsv", "json", "md"] {
+        assert_eq!(first_column(format), "file", "-f {format}");
+    }
+}
+
 #[test]
 fn user_notations_turn_pending_answers_into_partial() {
     let file = submission("vendor-a.xlsx");
