@@ -4,10 +4,7 @@
 //! about a second at most (aim 0.3 s); ten times the items at most fifteen
 //! times the time.
 
-// The allocator the binary uses (src/main.rs), for the library and the
-// floor alike.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 

@@ -11,10 +11,8 @@
 //! submissions with the xlsx report within 15 s on 2 cores, is measured on the
 //! whole process by `bench/compare.py`.
 
-// The allocator the binary uses (src/main.rs), for the library and the
-// floor alike.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::sample;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -27,12 +25,6 @@ use checksheet::catalog::{self, Catalog, CatalogOptions};
 use checksheet::ingest::{self, Ingest};
 use checksheet::render::{self, Format};
 use checksheet::{report, submission};
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
 
 /// One submission read and placed on the catalog.
 fn ingest_one(cat: &Catalog, path: &Path, vocabulary: &Vocabulary) -> Ingest {
@@ -89,9 +81,7 @@ fn ingesting(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4));
+    config = common::config(4).sample_size(100);
     targets = ingesting
 }
 criterion_main!(benches);

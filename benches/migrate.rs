@@ -9,13 +9,10 @@
 //! workbook (`render::template::migrated_workbook`, the template edited in
 //! place).
 
-// The allocator the binary uses (src/main.rs), for the library and the
-// floor alike.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::sample;
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -24,12 +21,6 @@ use checksheet::answer::Vocabulary;
 use checksheet::catalog::{self, Catalog, CatalogOptions};
 use checksheet::render::template;
 use checksheet::{migrate, report, source, submission};
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
 
 /// The plan of carrying `old`'s answers into `new`.
 fn plan(old: &Catalog, new: &Catalog, vocabulary: &Vocabulary) -> migrate::Plan {
@@ -74,10 +65,7 @@ fn migrating(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    config = common::config(3);
     targets = migrating
 }
 criterion_main!(benches);

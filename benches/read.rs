@@ -20,14 +20,11 @@
 //! The target: the catalog within 1.5× of calamine's raw read of the
 //! sample workbook (`bench/compare.py` measures it on whole processes).
 
-// The allocator the binary uses (src/main.rs), for the library and the
-// floor alike.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod common;
+use common::sample;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 use calamine::{open_workbook, open_workbook_auto, Reader, Xlsx};
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
@@ -35,12 +32,6 @@ use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 use checksheet::catalog::{self, CatalogOptions};
 use checksheet::render::{self, Format};
 use checksheet::report;
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
 
 /// The whole catalog of a file, as `checksheet catalog` reads it.
 fn checksheet_catalog(path: &Path) -> usize {
@@ -209,10 +200,7 @@ fn reading(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    config = common::config(3);
     targets = reading
 }
 criterion_main!(benches);

@@ -7,13 +7,8 @@
 //! sample workbook (504 items). Formats: csv, tsv, json, jsonl, md, html,
 //! xlsx and the terminal table (120 columns wide, no colour).
 
-// The allocator the binary uses (src/main.rs), for the library and the
-// floor alike.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+mod common;
+use common::sample;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -32,12 +27,6 @@ const FORMATS: [(&str, Format); 8] = [
     ("xlsx", Format::Xlsx),
     ("table", Format::Table),
 ];
-
-fn sample(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(name)
-}
 
 /// The diff report of the sample revision pair, as `checksheet diff` makes it.
 fn diff_report() -> Report {
@@ -86,10 +75,7 @@ fn rendering(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(2));
+    config = common::config(2);
     targets = rendering
 }
 criterion_main!(benches);
