@@ -516,7 +516,7 @@ fn write_ingest(
                         if e.kind() == std::io::ErrorKind::BrokenPipe {
                             return Ok((failed, problems));
                         }
-                        return Err(e.into());
+                        return Err(output_error(output, &e).into());
                     }
                 }
                 if let Some(x) = xlsx.as_mut() {
@@ -535,7 +535,7 @@ fn write_ingest(
         return Ok((failed, problems));
     }
     if let Some(w) = rows {
-        finish_out(w.finish())?;
+        finish_out(w.finish(), output)?;
     }
     if let Some(x) = xlsx {
         let matrix = (several && placed > 1).then_some(&matrix);
@@ -691,20 +691,29 @@ fn open_out(output: &OutputArgs) -> anyhow::Result<render::Output> {
     Ok(render::Output::open(output.output.as_deref())?)
 }
 
-/// Put a finished output in place; a closed pipe is the end, not an error.
-fn finish_out(written: std::io::Result<render::Output>) -> anyhow::Result<()> {
+/// Put a finished output in place; a closed pipe is the end, not an error,
+/// and a failed write names the output.
+fn finish_out(written: std::io::Result<render::Output>, output: &OutputArgs) -> anyhow::Result<()> {
     match written {
         Ok(out) => out.finish()?,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(output_error(output, &e).into()),
     }
     Ok(())
+}
+
+/// A write to the output that failed, naming the output (`-`: stdout).
+fn output_error(output: &OutputArgs, e: &std::io::Error) -> checksheet::Error {
+    let to = output.output.as_deref().unwrap_or(Path::new("-"));
+    checksheet::Error::at(to, checksheet::ErrorKind::Output(e.to_string()))
 }
 
 /// The catalog's items written as they are read, its diagnostics told as
 /// they are found: a sheet of a million rows is never held whole.
 struct CatalogWriter {
     rows: render::rows::RowWriter<render::Output>,
+    /// Where the rows go (`-` for stdout), named in a write error.
+    to: PathBuf,
     quiet: bool,
     /// The reader of stdout went away (`| head`): stop quietly.
     closed: bool,
@@ -715,7 +724,7 @@ impl CatalogWriter {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             self.closed = true;
         }
-        checksheet::Error::at(Path::new("-"), checksheet::ErrorKind::Output(e.to_string()))
+        checksheet::Error::at(&self.to, checksheet::ErrorKind::Output(e.to_string()))
     }
 }
 
@@ -757,6 +766,7 @@ fn stream_catalog(
     );
     let mut writer = CatalogWriter {
         rows,
+        to: output.output.clone().unwrap_or_else(|| PathBuf::from("-")),
         quiet: output.quiet,
         closed: false,
     };
@@ -765,7 +775,7 @@ fn stream_catalog(
         Err(_) if writer.closed => return Ok(0),
         Err(e) => return Err(e.into()),
     };
-    finish_out(writer.rows.finish())?;
+    finish_out(writer.rows.finish(), output)?;
     Ok(u8::from(outline.warnings > 0))
 }
 
@@ -792,13 +802,8 @@ fn emit(report: &report::Report, output: &OutputArgs) -> anyhow::Result<()> {
     if let Some(rows) = format.rows() {
         // rendered in slices and written as they are done
         let out = open_out(output)?;
-        return finish_out(render::rows::write_all(
-            rows,
-            &report.columns,
-            output.raw,
-            &report.rows,
-            out,
-        ));
+        let written = render::rows::write_all(rows, &report.columns, output.raw, &report.rows, out);
+        return finish_out(written, output);
     }
     let options = render::Options {
         raw: output.raw,
@@ -820,7 +825,8 @@ fn write_bytes(bytes: &[u8], path: Option<&Path>) -> anyhow::Result<()> {
             let mut out = std::io::stdout().lock();
             if let Err(e) = out.write_all(bytes).and_then(|_| out.flush()) {
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e.into());
+                    let output = checksheet::ErrorKind::Output(e.to_string());
+                    return Err(checksheet::Error::at(Path::new("-"), output).into());
                 }
             }
         }

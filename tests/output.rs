@@ -233,3 +233,41 @@ fn failing_run_leaves_existing_output_untouched() {
     std::fs::write(&bad, "日付,商品,数量\r\n2024-04-01,りんご,3\r\n").unwrap();
     assert_failed_run_keeps(&bad, dir.path());
 }
+
+/// An output that exists and is no regular file is written into, never
+/// renamed over: `-o /dev/stdout` prints the rows, `-o /dev/full` is an error
+/// naming it (exit 2) in the streamed and the whole-report formats alike, and
+/// both stay what they were.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_that_is_no_regular_file_is_written_into() {
+    use std::os::unix::fs::FileTypeExt;
+    let out = catalog_seed(&[
+        "-f".as_ref(),
+        "csv".as_ref(),
+        "-o".as_ref(),
+        "/dev/stdout".as_ref(),
+    ]);
+    assert_eq!(common::csv_rows(&out.stdout).len(), SEED_ITEMS);
+    let stdout = std::fs::symlink_metadata("/dev/stdout").unwrap();
+    assert!(stdout.file_type().is_symlink(), "/dev/stdout was replaced");
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("/dev/full is absent: its half of the test is skipped");
+        return;
+    }
+    let seed = common::seed();
+    for format in ["csv", "md", "xlsx"] {
+        let args = [
+            "catalog".as_ref(),
+            seed.as_os_str(),
+            "-f".as_ref(),
+            format.as_ref(),
+            "-o".as_ref(),
+            full.as_os_str(),
+        ];
+        common::assert_error(args, full, "cannot write the output");
+        let kind = std::fs::metadata(full).unwrap().file_type();
+        assert!(kind.is_char_device(), "-f {format}: /dev/full was replaced");
+    }
+}

@@ -160,9 +160,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 /// An output file written through a temporary file beside it and renamed
 /// into place by [`AtomicFile::commit`]; dropped without a commit (a failing
 /// run), the temporary file is removed and an existing output left as it was.
+/// An output that exists and is no regular file (`/dev/stdout`, a named
+/// pipe, a device) is written directly: renaming over it would replace it.
 pub struct AtomicFile {
     path: std::path::PathBuf,
-    tmp: std::path::PathBuf,
+    /// The temporary file; `None` when writing directly.
+    tmp: Option<std::path::PathBuf>,
     file: Option<std::io::BufWriter<std::fs::File>>,
 }
 
@@ -171,6 +174,18 @@ impl AtomicFile {
     /// `Output` when the folder is missing or not writable.
     pub fn create(path: &Path) -> Result<AtomicFile> {
         let fail = |why: String| Error::at(path, ErrorKind::Output(why));
+        let buffered = |file| Some(std::io::BufWriter::with_capacity(1 << 16, file));
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| fail(e.to_string()))?;
+            return Ok(AtomicFile {
+                path: path.to_path_buf(),
+                tmp: None,
+                file: buffered(file),
+            });
+        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => std::path::PathBuf::from("."),
@@ -186,8 +201,8 @@ impl AtomicFile {
         let file = std::fs::File::create(&tmp).map_err(|e| fail(e.to_string()))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            tmp,
-            file: Some(std::io::BufWriter::with_capacity(1 << 16, file)),
+            tmp: Some(tmp),
+            file: buffered(file),
         })
     }
 
@@ -203,7 +218,10 @@ impl AtomicFile {
         // the rename makes the file whole or absent under its name; no
         // fsync: durability across a power cut is not what is promised
         drop(file.into_inner().map_err(|e| fail(e.into_error()))?);
-        std::fs::rename(&self.tmp, &self.path).map_err(fail)
+        match &self.tmp {
+            Some(tmp) => std::fs::rename(tmp, &self.path).map_err(fail),
+            None => Ok(()),
+        }
     }
 }
 
@@ -225,8 +243,8 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let (Some(_), Some(tmp)) = (self.file.take(), &self.tmp) {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
