@@ -234,6 +234,79 @@ fn failing_run_leaves_existing_output_untouched() {
     assert_failed_run_keeps(&bad, dir.path());
 }
 
+/// An existing output is replaced whole, as a rename replaces it (the old
+/// file swapped out and removed): no temporary file stays beside it, a hard
+/// link to the old file keeps the old content, a symbolic link under the
+/// name is replaced, not followed, and a folder under the name is an error
+/// that leaves the folder as it was.
+#[test]
+fn an_existing_output_is_replaced_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    std::fs::write(&path, "old report\n").unwrap();
+    let link = dir.path().join("old.csv");
+    std::fs::hard_link(&path, &link).unwrap();
+    catalog_seed(&["-o".as_ref(), path.as_os_str()]);
+    assert_eq!(
+        common::csv_rows(&std::fs::read(&path).unwrap()).len(),
+        SEED_ITEMS
+    );
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), "old report\n");
+    // once more onto the output the run before wrote
+    catalog_seed(&["-o".as_ref(), path.as_os_str()]);
+    assert_eq!(
+        common::csv_rows(&std::fs::read(&path).unwrap()).len(),
+        SEED_ITEMS
+    );
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["old.csv", "out.csv"],
+        "files left beside the output"
+    );
+
+    #[cfg(unix)]
+    {
+        let target = dir.path().join("target.csv");
+        std::fs::write(&target, "target\n").unwrap();
+        let symlink = dir.path().join("via-link.csv");
+        std::os::unix::fs::symlink(&target, &symlink).unwrap();
+        catalog_seed(&["-o".as_ref(), symlink.as_os_str()]);
+        assert!(!std::fs::symlink_metadata(&symlink)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "target\n");
+    }
+
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("inside"), "kept\n").unwrap();
+    let seed = common::seed();
+    let args = [
+        "catalog".as_ref(),
+        seed.as_os_str(),
+        "-o".as_ref(),
+        folder.as_os_str(),
+    ];
+    let out = common::run(&args);
+    assert_eq!(out.status.code(), Some(2), "-o onto a folder must fail");
+    assert_eq!(
+        std::fs::read_to_string(folder.join("inside")).unwrap(),
+        "kept\n"
+    );
+    let tmp: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(tmp.is_empty(), "a failed replace left {tmp:?}");
+}
+
 /// An output that exists and is no regular file is written into, never
 /// renamed over: `-o /dev/stdout` prints the rows, `-o /dev/full` is an error
 /// naming it (exit 2) in the streamed and the whole-report formats alike, and

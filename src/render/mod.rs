@@ -211,18 +211,66 @@ impl AtomicFile {
     /// # Errors
     /// `Output` when it cannot be written out or renamed.
     pub fn commit(mut self) -> Result<()> {
-        let fail = |e: std::io::Error| Error::at(&self.path, ErrorKind::Output(e.to_string()));
         let Some(file) = self.file.take() else {
             return Ok(());
         };
         // the rename makes the file whole or absent under its name; no
         // fsync: durability across a power cut is not what is promised
-        drop(file.into_inner().map_err(|e| fail(e.into_error()))?);
-        match &self.tmp {
-            Some(tmp) => std::fs::rename(tmp, &self.path).map_err(fail),
-            None => Ok(()),
+        let written = file.into_inner().map_err(|e| e.into_error());
+        let placed = written.and_then(|file| {
+            drop(file);
+            match &self.tmp {
+                Some(tmp) => replace(tmp, &self.path),
+                None => Ok(()),
+            }
+        });
+        placed.map_err(|e| {
+            // no temporary file is left beside an output that failed
+            if let Some(tmp) = &self.tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            Error::at(&self.path, ErrorKind::Output(e.to_string()))
+        })
+    }
+}
+
+/// Put `tmp` in place of `path`, as a rename does. Where `path` is a file
+/// already, the two are swapped (`renameat2` with `RENAME_EXCHANGE`) and the
+/// old one, now under the temporary name, is removed. A rename over an
+/// existing file makes ext4 start writing the new one out at once (its guard
+/// for programs that replace files without fsync), and removing a file while
+/// it is being written out waits for that: a command run again onto the same
+/// output paid for the write-out of the run before (an 8 MB report: 9 ms
+/// instead of 3). Where no swap is possible (no file there, a filesystem or
+/// system without it), a plain rename.
+fn replace(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).ok();
+        // a folder under the name is left to rename to refuse
+        let there = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
+        if let (true, Some(from), Some(to)) = (there, c(tmp), c(path)) {
+            // SAFETY: two NUL-terminated paths that live across the call.
+            let swapped = unsafe {
+                libc::renameat2(
+                    libc::AT_FDCWD,
+                    from.as_ptr(),
+                    libc::AT_FDCWD,
+                    to.as_ptr(),
+                    libc::RENAME_EXCHANGE,
+                )
+            } == 0;
+            if swapped {
+                // The new file is in place; the old one is left under the
+                // temporary name. Should it fail to go, the output is still
+                // whole: a stray temporary file is no reason to fail.
+                let _ = std::fs::remove_file(tmp);
+                return Ok(());
+            }
         }
     }
+    std::fs::rename(tmp, path)
 }
 
 impl Write for AtomicFile {
