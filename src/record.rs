@@ -18,7 +18,11 @@
 //! of records (a run of one group, the ids printed ahead; 10,000 unless
 //! said otherwise), so a list of a million items is numbered holding a
 //! window and the ids given. On any list shorter than the window this is the
-//! same as looking at the whole list.
+//! same as looking at the whole list. An item whose printed id nothing ahead
+//! can change (no item before holds it, its reading is plain) is numbered as
+//! soon as its group is read, so items flow out while the sheet is still
+//! being read; a number to rebuild waits for its window, and the items
+//! behind it with it.
 
 use std::collections::VecDeque;
 
@@ -399,6 +403,24 @@ impl Numberer {
         }
         // the emptied buffer for the next run
         self.run = run;
+        self.assign_settled();
+    }
+
+    /// Number the queued records whose ids nothing ahead can change: from
+    /// the front, each that prints an id no item before it holds, read
+    /// plainly (an ambiguous reading waits for the groups ahead). They are
+    /// numbered as the window would number them, only sooner, so items flow
+    /// out as the sheet is read; the first record that waits (a number to
+    /// rebuild, an ambiguity) holds the ones behind it, keeping list order.
+    fn assign_settled(&mut self) {
+        while self.queue.front().is_some_and(|p| {
+            !p.parts.req_from_third
+                && p.printed
+                    .as_deref()
+                    .is_some_and(|id| !self.taken.contains_key(id))
+        }) {
+            self.assign_next();
+        }
     }
 
     /// Number the first queued record: its printed id if no item before it
@@ -597,4 +619,83 @@ fn ordinal_word(n: u64) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::Value;
+
+    fn block() -> Block {
+        Block {
+            sheet: None,
+            header_rows: vec![1],
+            columns: vec![Some(Role::Major), Some(Role::Req), Some(Role::Measure)],
+            unlabeled: vec![false; 3],
+        }
+    }
+
+    /// An item row: major and requirement number (`None`: left blank).
+    fn record(row: u32, major: &str, req: Option<&str>) -> RawRecord {
+        let mut values = vec![Value {
+            role: Role::Major,
+            col: 0,
+            text: major.to_owned(),
+        }];
+        if let Some(req) = req {
+            values.push(Value {
+                role: Role::Req,
+                col: 1,
+                text: req.to_owned(),
+            });
+        }
+        values.push(Value {
+            role: Role::Measure,
+            col: 2,
+            text: format!("要件{row}"),
+        });
+        RawRecord {
+            sheet: None,
+            row,
+            block: 0,
+            values,
+            stray: Vec::new(),
+            realigned: false,
+        }
+    }
+
+    fn ids(out: &[Numbered]) -> Vec<String> {
+        out.iter()
+            .filter_map(|n| match n {
+                Numbered::Item(_, number) => Some(number.id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Items whose printed ids nothing ahead can change come out as soon as
+    /// their group is read, however large the window; a number to rebuild
+    /// holds the items behind it until the window (here the end) decides,
+    /// and the ids are those the window gives.
+    #[test]
+    fn printed_ids_come_out_before_the_window_fills() {
+        let mut numberer = Numberer::new(std::path::Path::new("t.csv")).with_window(10_000);
+        numberer.block(0, &block());
+        for (row, req) in [(2, "1"), (3, "2"), (4, "3")] {
+            numberer.push(record(row, "1", Some(req)));
+        }
+        // the next group closes the run of group 1
+        numberer.push(record(5, "2", Some("1")));
+        assert_eq!(ids(&numberer.take(Vec::new())), ["1-1", "1-2", "1-3"]);
+        // 2-? has no number: it waits for what is printed ahead, and so does
+        // everything behind it
+        numberer.push(record(6, "2", None));
+        numberer.push(record(7, "2", Some("2")));
+        numberer.push(record(8, "3", Some("1")));
+        numberer.push(record(9, "4", Some("1")));
+        assert_eq!(ids(&numberer.take(Vec::new())), ["2-1"]);
+        numberer.finish();
+        // 2-2 is printed ahead of the rebuilt number, which takes 2-3
+        assert_eq!(ids(&numberer.take(Vec::new())), ["2-3", "2-2", "3-1", "4-1"]);
+    }
 }
