@@ -37,5 +37,6 @@ pub mod role;
 pub mod source;
 pub mod submission;
 pub mod text;
+pub mod threads;
 
 pub use error::{Error, ErrorKind, Location, Result};

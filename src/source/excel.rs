@@ -124,21 +124,11 @@ pub(super) fn visit_zip(
     };
     let has = |name: &str| names.iter().any(|n| n == name);
     if has("xl/workbook.bin") {
-        let book =
-            Xlsb::new(input.open().map_err(|e| io(path, e))?).map_err(|e| xlsb_error(path, e))?;
-        stream(path, StreamBook::Xlsb(book), || None, visitor)?;
+        stream(path, input, Format::Xlsb, visitor)?;
         Ok(Format::Xlsb)
     } else if has("xl/workbook.xml") {
-        std::thread::scope(|scope| {
-            // The merged regions of the sheets are scanned on the other core
-            // while calamine opens the workbook (its shared strings).
-            let scan = scope.spawn(move || Scanned::of(input));
-            let book = Xlsx::new(input.open().map_err(|e| io(path, e))?)
-                .map_err(|e| xlsx_error(path, None, e))?;
-            let scanned = move || scan.join().ok().flatten();
-            stream(path, StreamBook::Xlsx(book), scanned, visitor)?;
-            Ok(Format::Xlsx)
-        })
+        stream(path, input, Format::Xlsx, visitor)?;
+        Ok(Format::Xlsx)
     } else if has("content.xml") && has("mimetype") {
         let bytes = input.bytes().map_err(|e| io(path, e))?;
         if !contains(&bytes[..bytes.len().min(200)], b"opendocument.spreadsheet") {
@@ -224,21 +214,111 @@ enum Message {
 /// Rows sent to the visitor at a time.
 const BATCH: usize = 64;
 
-/// Stream the chosen sheets: calamine parses on a thread of its own while the
-/// visitor (the layout) works on the rows already read, so reading and
-/// laying out overlap, and only a few batches of rows are ever in flight.
-fn stream(
+/// The worksheets chosen to be read: position and name.
+type Wanted = Vec<(usize, String)>;
+
+/// What the visitor chose to read, handed to the reading thread.
+struct Plan {
+    wanted: Wanted,
+    scanned: Option<Scanned>,
+}
+
+/// Stream the chosen sheets of an xlsx or xlsb package. Alone, over two
+/// threads: a reading thread opens the workbook with calamine (its shared
+/// strings), then parses the sheets cell by cell, while this thread scans the
+/// merged regions (xlsx) and then lays out the rows already read; so reading
+/// and laying out overlap on any sheet, and only a few batches of rows are
+/// ever in flight. On a worker of a parallel batch (ingest, or the two lists
+/// of a diff) the cores are busy with the other files already: there it all
+/// happens on the calling thread, one step after the other.
+fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visitor) -> Result<()> {
+    if rayon::current_thread_index().is_some() {
+        return stream_here(path, input, format, visitor);
+    }
+    use std::sync::mpsc::sync_channel;
+    let (sheets_tx, sheets_rx) = sync_channel::<Vec<(SheetMeta, String)>>(1);
+    let (plan_tx, plan_rx) = sync_channel::<Plan>(1);
+    let (tx, rx) = sync_channel::<Message>(16);
+    let read = move || -> Result<()> {
+        let mut book = open_book(path, input, format)?;
+        if sheets_tx.send(worksheets(&book)).is_err() {
+            return Ok(());
+        }
+        // none when the visitor refused the sheets or chose none
+        let Ok(mut plan) = plan_rx.recv() else {
+            return Ok(());
+        };
+        read_sheets(path, &mut book, &mut plan.scanned, &plan.wanted, &mut |message| {
+            tx.send(message).is_ok()
+        })
+    };
+    let lay_out = move || -> Result<()> {
+        // the merged regions, while calamine opens the workbook
+        let scanned = scan(input, format);
+        let Ok(sheets) = sheets_rx.recv() else {
+            // the workbook could not be opened: the reader says why
+            return Ok(());
+        };
+        let (plain, wanted) = choose(visitor, format, sheets)?;
+        if wanted.is_empty() || plan_tx.send(Plan { wanted, scanned }).is_err() {
+            return Ok(());
+        }
+        // an error drops the receiver, which stops the reader
+        rx.into_iter()
+            .try_for_each(|message| apply(visitor, &plain, message))
+    };
+    let (read, laid_out) = crate::threads::beside(read, lay_out).map_err(|e| io(path, e))?;
+    // the reader's error first: what it could not read explains the rest
+    read.unwrap_or_else(|_| Err(super::malformed(path)))
+        .and(laid_out)
+}
+
+/// [`stream`] on the calling thread alone.
+fn stream_here(
     path: &Path,
-    mut book: StreamBook<'_>,
-    scanned: impl FnOnce() -> Option<Scanned>,
+    input: Input<'_>,
+    format: Format,
     visitor: &mut dyn Visitor,
 ) -> Result<()> {
-    let metas: Vec<calamine::Sheet> = match &book {
-        StreamBook::Xlsx(b) => b.sheets_metadata().to_vec(),
-        StreamBook::Xlsb(b) => b.sheets_metadata().to_vec(),
+    let mut book = open_book(path, input, format)?;
+    let (plain, wanted) = choose(visitor, format, worksheets(&book))?;
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut scanned = scan(input, format);
+    let mut visited = Ok(());
+    let read = read_sheets(path, &mut book, &mut scanned, &wanted, &mut |message| {
+        visited = apply(visitor, &plain, message);
+        visited.is_ok()
+    });
+    read.and(visited)
+}
+
+fn open_book<'a>(path: &Path, input: Input<'a>, format: Format) -> Result<StreamBook<'a>> {
+    let reader = input.open().map_err(|e| io(path, e))?;
+    Ok(match format {
+        Format::Xlsb => StreamBook::Xlsb(Xlsb::new(reader).map_err(|e| xlsb_error(path, e))?),
+        _ => StreamBook::Xlsx(Xlsx::new(reader).map_err(|e| xlsx_error(path, None, e))?),
+    })
+}
+
+/// The merged regions of an xlsx package's sheets (xlsb has none to scan).
+fn scan(input: Input<'_>, format: Format) -> Option<Scanned> {
+    match format {
+        Format::Xlsx => Scanned::of(input),
+        _ => None,
+    }
+}
+
+/// The workbook's worksheets in order, as the visitor is told of them, with
+/// the names calamine reads them by.
+fn worksheets(book: &StreamBook<'_>) -> Vec<(SheetMeta, String)> {
+    let sheets = match book {
+        StreamBook::Xlsx(b) => b.sheets_metadata(),
+        StreamBook::Xlsb(b) => b.sheets_metadata(),
     };
-    let metas: Vec<(SheetMeta, String)> = metas
-        .into_iter()
+    sheets
+        .iter()
         .filter(|m| m.typ == SheetType::WorkSheet)
         .enumerate()
         .map(|(index, m)| {
@@ -247,88 +327,41 @@ fn stream(
                 name: Some(m.name.clone()),
                 hidden: m.visible != SheetVisible::Visible,
             };
-            (meta, m.name)
+            (meta, m.name.clone())
         })
-        .collect();
-    let plain: Vec<SheetMeta> = metas.iter().map(|(m, _)| m.clone()).collect();
-    let chosen = visitor.start(
-        match book {
-            StreamBook::Xlsx(_) => Format::Xlsx,
-            StreamBook::Xlsb(_) => Format::Xlsb,
-        },
-        &[],
-        &plain,
-    )?;
-    let wanted: Vec<(usize, String)> = metas
-        .iter()
-        .zip(&chosen)
-        .filter(|(_, &c)| c)
-        .map(|((m, name), _)| (m.index, name.clone()))
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    let apply = |visitor: &mut dyn Visitor, message: Message| match message {
-        Message::Begin(index, merges) => visitor.begin(&plain[index], merges),
-        Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
-        Message::End => visitor.end(),
-    };
-    let mut scanned = scanned();
-    let bytes: u64 = scanned.as_ref().map_or(0, |s| {
-        wanted
-            .iter()
-            .filter_map(|(_, name)| s.sheets.get(name).map(|(size, _)| size))
-            .sum()
-    });
-    // A small sheet is read on this thread: a thread of its own costs more
-    // than the overlap of reading and laying out saves.
-    if bytes < THREADED {
-        let mut visited = Ok(());
-        let read = read_sheets(
-            path,
-            &mut book,
-            &mut scanned,
-            &wanted,
-            &mut |message| match apply(visitor, message) {
-                Ok(()) => true,
-                Err(e) => {
-                    visited = Err(e);
-                    false
-                }
-            },
-        );
-        return read.and(visited);
-    }
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Message>(16);
-        let reader = scope.spawn(move || -> Result<()> {
-            read_sheets(path, &mut book, &mut scanned, &wanted, &mut |message| {
-                tx.send(message).is_ok()
-            })
-        });
-        let mut visited = Ok(());
-        for message in rx {
-            if let Err(e) = apply(visitor, message) {
-                // dropping the receiver stops the reader
-                visited = Err(e);
-                break;
-            }
-        }
-        let read = reader
-            .join()
-            .unwrap_or_else(|_| Err(super::malformed(path)));
-        read.and(visited)
-    })
+        .collect()
 }
 
-/// Uncompressed sheet XML above which calamine parses on a thread of its own.
-const THREADED: u64 = 1 << 20;
+/// Tell the visitor the sheets; the sheets as told, and those it chose.
+fn choose(
+    visitor: &mut dyn Visitor,
+    format: Format,
+    sheets: Vec<(SheetMeta, String)>,
+) -> Result<(Vec<SheetMeta>, Wanted)> {
+    let plain: Vec<SheetMeta> = sheets.iter().map(|(m, _)| m.clone()).collect();
+    let chosen = visitor.start(format, &[], &plain)?;
+    let wanted = sheets
+        .into_iter()
+        .zip(chosen)
+        .filter(|(_, c)| *c)
+        .map(|((m, name), _)| (m.index, name))
+        .collect();
+    Ok((plain, wanted))
+}
 
-/// What one look at a workbook's package tells of each sheet: the size of
-/// its XML and its merged regions (none where the scan failed: calamine's
-/// reader then finds them).
+/// Hand one message of the reader to the visitor.
+fn apply(visitor: &mut dyn Visitor, sheets: &[SheetMeta], message: Message) -> Result<()> {
+    match message {
+        Message::Begin(index, merges) => visitor.begin(&sheets[index], merges),
+        Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
+        Message::End => visitor.end(),
+    }
+}
+
+/// What one look at a workbook's package tells of each sheet: its merged
+/// regions (none where the scan failed: calamine's reader then finds them).
 struct Scanned {
-    sheets: std::collections::HashMap<String, (u64, Option<Vec<Dimensions>>)>,
+    sheets: std::collections::HashMap<String, Option<Vec<Dimensions>>>,
 }
 
 impl Scanned {
@@ -340,8 +373,7 @@ impl Scanned {
             let Ok(entry) = package.zip.by_name(&sheet.path) else {
                 continue;
             };
-            let size = entry.size();
-            sheets.insert(sheet.name, (size, super::xlsx_merges::scan(entry).ok()));
+            sheets.insert(sheet.name, super::xlsx_merges::scan(entry).ok());
         }
         Some(Scanned { sheets })
     }
@@ -362,7 +394,7 @@ fn read_sheets(
                 let scanned = scanned
                     .as_mut()
                     .and_then(|s| s.sheets.get_mut(name))
-                    .and_then(|(_, merges)| merges.take());
+                    .and_then(Option::take);
                 let dims = match scanned {
                     Some(d) => d,
                     None => b

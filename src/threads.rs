@@ -1,0 +1,235 @@
+//! Threads that start on a core of their own.
+//!
+//! Reading overlaps with laying out, and a diff reads its two lists at once,
+//! only if the second thread runs beside the first from its start. On the
+//! 2-core virtual machines this project is measured on, Linux places a new
+//! thread on the core of the thread that spawned it and moves it to the idle
+//! core only at the next load balance, one to three milliseconds later
+//! (`spawn_places_the_thread_on_another_core` below shows it): the whole
+//! overlap of a 500-item catalog. So a thread spawned here is put on another
+//! core than its parent's at once (its affinity narrowed to that core, then
+//! widened again to every core the process may use, which moves nothing),
+//! and rayon's workers on the cores in turn. Where the process may use one
+//! core only, or the system has no affinity (other than Linux), nothing is
+//! done. This module only places threads; what they do is the callers'.
+
+/// Run `other` on a thread of its own, started on another core than this
+/// thread's, and `here` on this thread; return both results once both are
+/// done (`Err` for `other` where it panicked). As `std::thread::scope`, the
+/// two may borrow from the caller: the thread is always joined before this
+/// returns, even when `here` panics.
+///
+/// # Errors
+/// Where the system refuses a thread (`here` is not run then).
+pub fn beside<A, RA, B, RB>(
+    other: A,
+    here: B,
+) -> std::io::Result<(std::thread::Result<RA>, RB)>
+where
+    A: FnOnce() -> RA + Send,
+    RA: Send,
+    B: FnOnce() -> RB,
+{
+    // SAFETY: the thread may borrow what `other` borrows because `Joined`
+    // joins it before this function returns or unwinds, and the guard is
+    // local: nothing can forget it.
+    let handle = unsafe { std::thread::Builder::new().spawn_unchecked(other) }?;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::thread::JoinHandleExt;
+        linux::place(handle.as_pthread_t(), linux::Core::NotThis);
+    }
+    let guard = Joined(Some(handle));
+    let mine = here();
+    Ok((guard.join(), mine))
+}
+
+/// A thread joined when dropped, so that it never outlives what it borrows:
+/// on the way out of [`beside`], returning or unwinding.
+struct Joined<T>(Option<std::thread::JoinHandle<T>>);
+
+impl<T> Joined<T> {
+    fn join(mut self) -> std::thread::Result<T> {
+        match self.0.take() {
+            Some(handle) => handle.join(),
+            None => Err(Box::new("the thread was joined already")),
+        }
+    }
+}
+
+impl<T> Drop for Joined<T> {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// Make rayon's global pool, its workers placed on the cores in turn. Call it
+/// before anything uses rayon; once the pool exists (or if it cannot be made)
+/// this does nothing and rayon makes its own.
+pub fn start_pool() {
+    let mut next = 0usize;
+    let _ = rayon::ThreadPoolBuilder::new()
+        .spawn_handler(move |worker| {
+            let handle = std::thread::Builder::new()
+                .name(worker.name().unwrap_or("checksheet-worker").to_owned())
+                .stack_size(worker.stack_size().unwrap_or(2 << 20))
+                .spawn(move || worker.run())?;
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::unix::thread::JoinHandleExt;
+                linux::place(handle.as_pthread_t(), linux::Core::Nth(next));
+            }
+            next += 1;
+            Ok(())
+        })
+        .build_global();
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    /// Which core a thread is to start on, among those the process may use.
+    #[derive(Clone, Copy)]
+    pub enum Core {
+        /// Any but the calling thread's.
+        NotThis,
+        /// The n-th (modulo their number).
+        Nth(usize),
+    }
+
+    /// Narrow `thread`'s affinity to `core`, which moves it there if it has
+    /// not run yet, then widen it again to the calling thread's cores.
+    pub fn place(thread: libc::pthread_t, core: Core) {
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: cpu_set_t is plain bits, valid when zeroed; the calls get
+        // its true size; `thread` is a live thread whose handle the caller
+        // holds, so it is neither joined nor detached during the calls.
+        unsafe {
+            let mut allowed: libc::cpu_set_t = std::mem::zeroed();
+            if libc::pthread_getaffinity_np(libc::pthread_self(), size, &mut allowed) != 0 {
+                return;
+            }
+            let cores: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
+                .filter(|&c| libc::CPU_ISSET(c, &allowed))
+                .collect();
+            let here = usize::try_from(libc::sched_getcpu()).ok();
+            let start = match core {
+                Core::NotThis => cores.iter().copied().find(|&c| Some(c) != here),
+                Core::Nth(n) if cores.len() > 1 => Some(cores[n % cores.len()]),
+                Core::Nth(_) => None,
+            };
+            let Some(start) = start else {
+                return;
+            };
+            let mut one: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(start, &mut one);
+            if libc::pthread_setaffinity_np(thread, size, &one) == 0 {
+                libc::pthread_setaffinity_np(thread, size, &allowed);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        /// The core a thread runs on, or None where the system cannot tell.
+        fn core() -> Option<i32> {
+            // SAFETY: no arguments; -1 on failure.
+            let c = unsafe { libc::sched_getcpu() };
+            (c >= 0).then_some(c)
+        }
+
+        /// The affinity of the calling thread: how many cores it may use.
+        fn allowed() -> i32 {
+            // SAFETY: as in `place`.
+            unsafe {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::pthread_getaffinity_np(
+                    libc::pthread_self(),
+                    std::mem::size_of::<libc::cpu_set_t>(),
+                    &mut set,
+                );
+                libc::CPU_COUNT(&set)
+            }
+        }
+
+        /// A thread started by `beside` starts on another core than its
+        /// parent's (nearly always: the parent may itself move between
+        /// noting its core and spawning), and may then go to any core again.
+        /// Without the placement, this machine starts most threads on their
+        /// parent's core.
+        #[test]
+        fn beside_starts_the_thread_on_another_core() {
+            let cores = allowed();
+            if cores < 2 || core().is_none() {
+                eprintln!("one core, or no way to tell: nothing to place");
+                return;
+            }
+            let tries = 20;
+            let mut elsewhere = 0;
+            for _ in 0..tries {
+                let parent = core();
+                // the thread tells its affinity once `beside` has placed it
+                let placed = std::sync::Barrier::new(2);
+                let (theirs, _) = super::super::beside(
+                    || {
+                        let child = core();
+                        placed.wait();
+                        (child, allowed())
+                    },
+                    || placed.wait(),
+                )
+                .unwrap();
+                let (child, widened) = theirs.unwrap();
+                elsewhere += usize::from(parent != child);
+                assert_eq!(widened, cores, "the thread was left on fewer cores");
+            }
+            assert!(
+                elsewhere * 4 >= tries * 3,
+                "only {elsewhere} of {tries} threads started on another core than their parent's"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    fn beside_returns_both_results_and_lends_to_both() {
+        let numbers: Vec<u32> = (1..=100).collect();
+        let (theirs, mine) = super::beside(
+            || numbers.iter().sum::<u32>(),
+            || numbers.iter().filter(|n| *n % 2 == 0).count(),
+        )
+        .unwrap();
+        assert_eq!(theirs.unwrap(), 5050);
+        assert_eq!(mine, 50);
+    }
+
+    #[test]
+    fn a_panic_on_the_other_thread_is_an_err() {
+        let (theirs, mine) = super::beside(|| panic!("the other thread"), || 7).unwrap();
+        assert!(theirs.is_err());
+        assert_eq!(mine, 7);
+    }
+
+    /// The other thread is joined before a panic on this one leaves
+    /// `beside`: what it borrows outlives it.
+    #[test]
+    fn the_other_thread_is_joined_when_this_one_panics() {
+        let done = AtomicBool::new(false);
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::beside(
+                || {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    done.store(true, Ordering::SeqCst);
+                },
+                || panic!("this thread"),
+            )
+        }));
+        assert!(unwound.is_err());
+        assert!(done.load(Ordering::SeqCst), "the thread outlived beside");
+    }
+}
