@@ -164,6 +164,11 @@ impl From<FormatArg> for Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     choose_pages(&cli.command);
+    if !matches!(cli.command, Command::Catalog { .. }) {
+        // the other commands work in parallel: workers that start on
+        // every core (a catalog reads on two threads of its own)
+        checksheet::threads::start_pool();
+    }
     // A bug must still end in a clean error (exit 2), not a panic trace.
     std::panic::set_hook(Box::new(|_| {}));
     match std::panic::catch_unwind(|| run(cli)) {
