@@ -696,6 +696,9 @@ mod tests {
         assert_eq!(ids(&numberer.take(Vec::new())), ["2-1"]);
         numberer.finish();
         // 2-2 is printed ahead of the rebuilt number, which takes 2-3
-        assert_eq!(ids(&numberer.take(Vec::new())), ["2-3", "2-2", "3-1", "4-1"]);
+        assert_eq!(
+            ids(&numberer.take(Vec::new())),
+            ["2-3", "2-2", "3-1", "4-1"]
+        );
     }
 }

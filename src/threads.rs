@@ -21,10 +21,7 @@
 ///
 /// # Errors
 /// Where the system refuses a thread (`here` is not run then).
-pub fn beside<A, RA, B, RB>(
-    other: A,
-    here: B,
-) -> std::io::Result<(std::thread::Result<RA>, RB)>
+pub fn beside<A, RA, B, RB>(other: A, here: B) -> std::io::Result<(std::thread::Result<RA>, RB)>
 where
     A: FnOnce() -> RA + Send,
     RA: Send,

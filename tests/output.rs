@@ -293,7 +293,7 @@ fn an_existing_output_is_replaced_whole() {
         "-o".as_ref(),
         folder.as_os_str(),
     ];
-    let out = common::run(&args);
+    let out = common::run(args);
     assert_eq!(out.status.code(), Some(2), "-o onto a folder must fail");
     assert_eq!(
         std::fs::read_to_string(folder.join("inside")).unwrap(),

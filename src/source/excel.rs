@@ -248,9 +248,13 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
         let Ok(mut plan) = plan_rx.recv() else {
             return Ok(());
         };
-        read_sheets(path, &mut book, &mut plan.scanned, &plan.wanted, &mut |message| {
-            tx.send(message).is_ok()
-        })
+        read_sheets(
+            path,
+            &mut book,
+            &mut plan.scanned,
+            &plan.wanted,
+            &mut |message| tx.send(message).is_ok(),
+        )
     };
     let lay_out = move || -> Result<()> {
         // the merged regions, while calamine opens the workbook
