@@ -737,6 +737,11 @@ fn kind(cell: &str) -> Kind {
     if t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit()) {
         return Kind::Int;
     }
+    // plain ASCII item numbers and references (`1-1-1-1`, `3.2.9`): what
+    // the steps below make of them, without them
+    if let Some(k) = plain_number_kind(t) {
+        return k;
+    }
     // Long texts are requirement or check texts unless they open with a
     // category label; only their head needs a look.
     let long = is_long(t);
@@ -795,6 +800,35 @@ fn is_long(t: &str) -> bool {
     // characters counted by their first bytes (those that are no
     // continuation byte), without decoding
     t.len() > 160 || (t.len() > 40 && t.bytes().filter(|&b| (b as i8) >= -0x40).count() > 40)
+}
+
+/// The kind of a short text of ASCII digit groups joined by single `-` or
+/// `.` (`1-1-1-1`, `3.2.9`, `1.0`): already normalised, no level, no
+/// section reference (no roman head), so an integer where [`integer_of`]
+/// reads one and dotted otherwise; `None` for any other text.
+fn plain_number_kind(t: &str) -> Option<Kind> {
+    let b = t.as_bytes();
+    if b.len() > 24 || !b.first()?.is_ascii_digit() || !b.last()?.is_ascii_digit() {
+        return None;
+    }
+    let (mut run, mut separators) = (0, 0);
+    for (i, &c) in b.iter().enumerate() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run > 6 {
+                return None;
+            }
+        } else if (c == b'-' || c == b'.') && b[i - 1].is_ascii_digit() {
+            run = 0;
+            separators += 1;
+        } else {
+            return None;
+        }
+    }
+    (separators > 0).then(|| match integer_of(t) {
+        Some(_) => Kind::Int,
+        None => Kind::Dotted,
+    })
 }
 
 /// An item number of two parts or more (`1-1-1-1`, `3.2.1`, `A.5.1`).
@@ -1326,6 +1360,62 @@ mod tests {
         for (i, k) in KIND_ORDER.iter().enumerate() {
             assert_eq!(*k as usize, i);
         }
+    }
+
+    /// The shortcut for plain ASCII numbers types them as the whole of
+    /// `kind` does.
+    #[test]
+    fn plain_numbers_are_typed_as_the_long_way_types_them() {
+        let mut texts: Vec<String> = [
+            "1-1-1-1",
+            "3.2.9",
+            "7.6.14",
+            "1.0",
+            "12.00",
+            "1.0.0",
+            "1-2",
+            "0-0",
+            "123456-1",
+            "1234567-1",
+            "1..2",
+            "1--2",
+            "1-",
+            "-1",
+            "1.",
+            "1-.2",
+            "1-a",
+            "1 2",
+            "II.1",
+            "1.2.3.4.5.6.7.8.9.10.11",
+            "1.2.3.4.5.6.7.8.9.10.11.12",
+        ]
+        .map(String::from)
+        .to_vec();
+        for a in 0..30u32 {
+            for sep in ["-", "."] {
+                texts.push(format!("{a}{sep}{}", a * 7 % 13));
+                texts.push(format!("{}{sep}{a}{sep}0", a % 4));
+            }
+        }
+        for t in &texts {
+            if let Some(k) = plain_number_kind(t) {
+                // the steps of `kind` the shortcut leaves out
+                let n = normalized(t);
+                let long_way = if integer_of(&n).is_some() {
+                    Kind::Int
+                } else {
+                    assert!(crate::catalog::Level::parse(&n).is_none(), "{t}");
+                    assert!(!is_section_ref(&n), "{t}");
+                    assert!(is_dotted(&n), "{t}");
+                    Kind::Dotted
+                };
+                assert_eq!(k, long_way, "{t}");
+            }
+        }
+        assert_eq!(plain_number_kind("1-1-1-1"), Some(Kind::Dotted));
+        assert_eq!(plain_number_kind("1.0"), Some(Kind::Int));
+        assert_eq!(plain_number_kind("1..2"), None);
+        assert_eq!(plain_number_kind("1234567-1"), None);
     }
 
     #[test]
