@@ -28,21 +28,27 @@ const FORMATS: [(&str, Format); 8] = [
     ("table", Format::Table),
 ];
 
-/// The diff report of the sample revision pair, as `checksheet diff` makes it.
-fn diff_report() -> Report {
+/// The diff report of the sample revision pair, as `checksheet diff` makes it
+/// (its texts borrowed from the lists, which live as long as the bench).
+fn diff_report() -> Report<'static> {
     let options = CatalogOptions::default();
     let old = catalog::read(&sample("hispro-checklist.xlsx"), &options).expect("the sample");
     let new = catalog::read(&sample("hispro-checklist-r2.xlsx"), &options).expect("the revision");
     let alignment = align::align(&old.items, &new.items, &align::Mapping::default());
     let shared = change::Shared::of(&old, &new);
     let diff = change::diff(&old.items, &new.items, &alignment, shared, None);
-    report::diff(&old, &new, &diff, None)
+    let (old, new, diff) = (
+        Box::leak(Box::new(old)),
+        Box::leak(Box::new(new)),
+        Box::leak(Box::new(diff)),
+    );
+    report::diff(old, new, diff, None)
 }
 
-fn catalog_report() -> Report {
+fn catalog_report() -> Report<'static> {
     let cat = catalog::read(&sample("hispro-checklist.xlsx"), &CatalogOptions::default())
         .expect("the sample");
-    report::catalog(&cat)
+    report::catalog(Box::leak(Box::new(cat)))
 }
 
 fn rendering(c: &mut Criterion) {

@@ -367,7 +367,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let code = u8::from(diff.differs());
             // The process ends here: its memory goes back to the system at
             // once, without freeing every text of two lists one by one.
-            std::mem::forget((report, diff, alignment, responses, old, new));
+            std::mem::forget(report);
+            std::mem::forget((diff, alignment, responses, old, new));
             Ok(code)
         }
     }

@@ -5,24 +5,28 @@
 //! in order. Renderers never see library types, so a new output format is one
 //! new file in `render/`.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Item};
 
 /// One cell: text or a whole number (numbers stay numbers in json and xlsx).
+/// Text is borrowed from the results where it can be (an item's requirement
+/// text is not copied into every report that shows it).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
-pub enum Cell {
-    Text(String),
+pub enum Cell<'a> {
+    Text(Cow<'a, str>),
     Number(u64),
     Float(f64),
     Empty,
 }
 
-impl Cell {
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+impl Cell<'_> {
+    pub fn text(&self) -> Cow<'_, str> {
         match self {
-            Cell::Text(s) => s.as_str().into(),
+            Cell::Text(s) => s.as_ref().into(),
             Cell::Number(n) => n.to_string().into(),
             Cell::Float(f) => format!("{f:.3}").into(),
             Cell::Empty => "".into(),
@@ -30,26 +34,26 @@ impl Cell {
     }
 }
 
-impl From<&str> for Cell {
-    fn from(s: &str) -> Cell {
-        Cell::Text(s.to_owned())
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(s: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(s))
     }
 }
 
-impl From<String> for Cell {
-    fn from(s: String) -> Cell {
-        Cell::Text(s)
+impl From<String> for Cell<'_> {
+    fn from(s: String) -> Self {
+        Cell::Text(Cow::Owned(s))
     }
 }
 
 /// A titled table with a summary.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Report {
+pub struct Report<'a> {
     pub title: String,
     pub inputs: Vec<String>,
     pub summary: Vec<(String, String)>,
     pub columns: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
+    pub rows: Vec<Vec<Cell<'a>>>,
     /// Name of the column whose value colours a row (status, action), if any.
     pub status_column: Option<&'static str>,
     /// What changed, for people: shown (with inline differences) instead of
@@ -72,10 +76,10 @@ pub struct Matrix {
     pub rows: Vec<(String, String, Vec<String>)>,
 }
 
-impl Report {
+impl Report<'_> {
     /// The report without its rows, details and matrix: what a renderer
     /// writing rows as they come needs to know.
-    pub fn clone_header(&self) -> Report {
+    pub fn clone_header(&self) -> Report<'static> {
         Report {
             title: self.title.clone(),
             inputs: self.inputs.clone(),
@@ -148,25 +152,25 @@ pub const CATALOG_COLUMNS: [&str; 13] = [
 ];
 
 /// One item as a row of the catalog contract's columns, its texts moved.
-pub fn item_cells(item: Item) -> Vec<Cell> {
+pub fn item_cells(item: Item) -> Vec<Cell<'static>> {
     vec![
-        Cell::Text(item.id),
-        Cell::Text(item.major),
-        Cell::Text(item.middle),
-        Cell::Text(item.minor),
-        Cell::Text(item.req),
-        Cell::Text(item.category),
+        item.id.into(),
+        item.major.into(),
+        item.middle.into(),
+        item.minor.into(),
+        item.req.into(),
+        item.category.into(),
         item.level.map(|l| l.as_str()).unwrap_or("").into(),
-        Cell::Text(item.measure),
-        Cell::Text(item.guideline),
-        Cell::Text(item.ref_),
-        Cell::Text(item.check),
-        Cell::Text(item.sheet.unwrap_or_default()),
+        item.measure.into(),
+        item.guideline.into(),
+        item.ref_.into(),
+        item.check.into(),
+        item.sheet.unwrap_or_default().into(),
         Cell::Number(item.row as u64),
     ]
 }
 
-fn item_row(item: &Item) -> Vec<Cell> {
+fn item_row(item: &Item) -> Vec<Cell<'_>> {
     vec![
         item.id.as_str().into(),
         item.major.as_str().into(),
@@ -179,13 +183,13 @@ fn item_row(item: &Item) -> Vec<Cell> {
         item.guideline.as_str().into(),
         item.ref_.as_str().into(),
         item.check.as_str().into(),
-        item.sheet.clone().unwrap_or_default().into(),
+        item.sheet.as_deref().unwrap_or("").into(),
         Cell::Number(item.row as u64),
     ]
 }
 
 /// The catalog as a report.
-pub fn catalog(catalog: &Catalog) -> Report {
+pub fn catalog(catalog: &Catalog) -> Report<'_> {
     let reconstructed = catalog
         .items
         .iter()
@@ -241,15 +245,15 @@ pub const DIFF_COLUMNS: [&str; 9] = [
 ];
 
 /// A diff as a report.
-pub fn diff(
-    old: &Catalog,
-    new: &Catalog,
-    diff: &crate::change::Diff,
+pub fn diff<'a>(
+    old: &'a Catalog,
+    new: &'a Catalog,
+    diff: &'a crate::change::Diff,
     responses: Option<(
         &[crate::submission::Response],
         &[crate::submission::Response],
     )>,
-) -> Report {
+) -> Report<'a> {
     use crate::change::{Change, Status};
     let mut columns = DIFF_COLUMNS.to_vec();
     if diff.submissions {
@@ -265,7 +269,7 @@ pub fn diff(
     ]);
     // each row on its own, in parallel, in order
     use rayon::prelude::*;
-    let built: Vec<(Vec<Cell>, Option<Detail>)> = diff
+    let built: Vec<(Vec<Cell<'a>>, Option<Detail>)> = diff
         .rows
         .par_iter()
         .with_min_len(512)
@@ -273,15 +277,15 @@ pub fn diff(
             let o = r.old.map(|i| &old.items[i]);
             let n = r.new.map(|j| &new.items[j]);
             let changes: Vec<&str> = r.changes.iter().map(|c| c.as_str()).collect();
-            let mut row: Vec<Cell> = vec![
+            let mut row: Vec<Cell<'a>> = vec![
                 r.status.as_str().into(),
-                o.map(|i| i.id.clone()).unwrap_or_default().into(),
-                n.map(|i| i.id.clone()).unwrap_or_default().into(),
+                o.map_or("", |i| i.id.as_str()).into(),
+                n.map_or("", |i| i.id.as_str()).into(),
                 changes.join(";").into(),
                 r.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
-                o.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
+                o.and_then(|i| i.sheet.as_deref()).unwrap_or("").into(),
                 o.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
-                n.and_then(|i| i.sheet.clone()).unwrap_or_default().into(),
+                n.and_then(|i| i.sheet.as_deref()).unwrap_or("").into(),
                 n.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
             ];
             if let Some((ro, rn)) = responses {
@@ -290,10 +294,10 @@ pub fn diff(
             }
             row.push(r.reason.map(|x| x.as_str()).unwrap_or("").into());
             row.push(r.note.as_str().into());
-            row.push(o.map(|i| i.measure.clone()).unwrap_or_default().into());
-            row.push(n.map(|i| i.measure.clone()).unwrap_or_default().into());
-            row.push(o.map(|i| i.check.clone()).unwrap_or_default().into());
-            row.push(n.map(|i| i.check.clone()).unwrap_or_default().into());
+            row.push(o.map_or("", |i| i.measure.as_str()).into());
+            row.push(n.map_or("", |i| i.measure.as_str()).into());
+            row.push(o.map_or("", |i| i.check.as_str()).into());
+            row.push(n.map_or("", |i| i.check.as_str()).into());
             let detail = (r.status != Status::Unchanged).then(|| {
                 let ids = match (o, n) {
                     (Some(a), Some(b)) if a.id != b.id => format!("{} → {}", a.id, b.id),
@@ -393,11 +397,11 @@ pub const INGEST_COLUMNS: [&str; 10] = [
 /// One or several ingested submissions as a report; `several` when several
 /// files were named (a leading `file` column, even if only one could be
 /// read), the matrix when more than one was.
-pub fn ingest(
-    catalog: &Catalog,
-    results: &[(String, &crate::ingest::Ingest)],
+pub fn ingest<'a>(
+    catalog: &'a Catalog,
+    results: &'a [(String, &'a crate::ingest::Ingest)],
     several: bool,
-) -> Report {
+) -> Report<'a> {
     use crate::ingest::Status;
     let mut report = ingest_header(catalog, several);
     let mut matrix = Matrix::of(catalog);
@@ -434,7 +438,7 @@ pub fn ingest(
 
 /// An ingest report with no rows yet: its title, the catalog as its first
 /// input, its columns (a leading `file` column for several submissions).
-pub fn ingest_header(catalog: &Catalog, several: bool) -> Report {
+pub fn ingest_header(catalog: &Catalog, several: bool) -> Report<'static> {
     let mut columns: Vec<&'static str> = Vec::new();
     if several {
         columns.push("file");
@@ -461,9 +465,9 @@ pub fn ingest_rows<'a>(
     file: &'a str,
     result: &'a crate::ingest::Ingest,
     several: bool,
-) -> impl Iterator<Item = Vec<Cell>> + 'a {
+) -> impl Iterator<Item = Vec<Cell<'a>>> + 'a {
     result.rows.iter().map(move |p| {
-        let mut row: Vec<Cell> = Vec::with_capacity(INGEST_COLUMNS.len() + 3);
+        let mut row: Vec<Cell<'a>> = Vec::with_capacity(INGEST_COLUMNS.len() + 3);
         if several {
             row.push(file.into());
         }
@@ -474,13 +478,12 @@ pub fn ingest_rows<'a>(
             p.response.answer_raw.as_str().into(),
             p.response.evidence.as_str().into(),
             p.response.remarks.as_str().into(),
-            p.sheet.clone().unwrap_or_default().into(),
+            p.sheet.as_deref().unwrap_or("").into(),
             p.row.map(|r| Cell::Number(r as u64)).unwrap_or(Cell::Empty),
             p.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
             p.note.as_str().into(),
             p.item
-                .map(|i| catalog.items[i].measure.clone())
-                .unwrap_or_default()
+                .map_or("", |i| catalog.items[i].measure.as_str())
                 .into(),
             p.their_measure.as_str().into(),
         ]);
@@ -545,7 +548,11 @@ pub const MIGRATE_COLUMNS: [&str; 9] = [
 ];
 
 /// A migration as a report.
-pub fn migrate(old: &Catalog, new: &Catalog, plan: &crate::migrate::Plan) -> Report {
+pub fn migrate<'a>(
+    old: &'a Catalog,
+    new: &'a Catalog,
+    plan: &'a crate::migrate::Plan,
+) -> Report<'a> {
     use crate::migrate::Action;
     let mut columns = MIGRATE_COLUMNS.to_vec();
     columns.extend(["note", "answer_raw", "new_sheet", "old_sheet", "measure"]);

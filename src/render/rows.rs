@@ -276,8 +276,8 @@ mod tests {
             let rows: Vec<Vec<Cell>> = (0..n)
                 .map(|i| {
                     vec![
-                        Cell::Text(format!("1-{i}")),
-                        Cell::Text(format!("=text, \"{i}\"\n")),
+                        format!("1-{i}").into(),
+                        format!("=text, \"{i}\"\n").into(),
                         Cell::Float(i as f64 / 7.0),
                     ]
                 })

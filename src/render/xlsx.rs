@@ -104,7 +104,7 @@ pub struct XlsxReport {
     formats: Formats,
     /// The report's title, columns, status column and inline pairs (its rows
     /// are not kept).
-    header: Report,
+    header: Report<'static>,
     rows: u32,
     widths: Vec<usize>,
 }
