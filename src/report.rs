@@ -58,7 +58,7 @@ pub struct Report<'a> {
     pub status_column: Option<&'static str>,
     /// What changed, for people: shown (with inline differences) instead of
     /// the table on a terminal when there is any.
-    pub details: Vec<Detail>,
+    pub details: Vec<Detail<'a>>,
     /// Two columns (old, new) whose texts are shown with their character
     /// differences marked.
     pub inline: Vec<(&'static str, &'static str)>,
@@ -127,11 +127,11 @@ impl Report<'_> {
 
 /// One change told to a person: a heading and the old and new texts.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Detail {
+pub struct Detail<'a> {
     pub status: String,
     pub heading: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
+    pub old: Option<Cow<'a, str>>,
+    pub new: Option<Cow<'a, str>>,
 }
 
 /// The catalog contract's columns, in order.
@@ -269,7 +269,7 @@ pub fn diff<'a>(
     ]);
     // each row on its own, in parallel, in order
     use rayon::prelude::*;
-    let built: Vec<(Vec<Cell<'a>>, Option<Detail>)> = diff
+    let built: Vec<(Vec<Cell<'a>>, Option<Detail<'a>>)> = diff
         .rows
         .par_iter()
         .with_min_len(512)
@@ -316,15 +316,19 @@ pub fn diff<'a>(
                     heading.push_str(&format!("  ({})", r.note));
                 }
                 let text_changed = r.changes.contains(&Change::Text) || r.status != Status::Changed;
+                let text = |i: &'a Item, check: bool| -> Cow<'a, str> {
+                    if check { &i.check } else { &i.measure }.as_str().into()
+                };
                 let (old_text, new_text) = if text_changed {
-                    (o.map(|i| i.measure.clone()), n.map(|i| i.measure.clone()))
+                    (o.map(|i| text(i, false)), n.map(|i| text(i, false)))
                 } else if r.changes.contains(&Change::Check) {
-                    (o.map(|i| i.check.clone()), n.map(|i| i.check.clone()))
+                    (o.map(|i| text(i, true)), n.map(|i| text(i, true)))
                 } else if let (Some((ro, rn)), Some(i), Some(j)) = (responses, r.old, r.new) {
-                    let show = |x: &crate::submission::Response| {
+                    let show = |x: &crate::submission::Response| -> Cow<'a, str> {
                         format!("{} {} {}", x.answer_raw, x.evidence, x.remarks)
                             .trim()
                             .to_owned()
+                            .into()
                     };
                     (Some(show(&ro[i])), Some(show(&rn[j])))
                 } else {
@@ -599,10 +603,10 @@ pub fn migrate<'a>(
                 heading: format!("{id}  {}", m.note),
                 old: olds
                     .first()
-                    .map(|i| i.measure.clone())
+                    .map(|i| i.measure.as_str().into())
                     .filter(|_| m.action == Action::Review),
                 new: n
-                    .map(|i| i.measure.clone())
+                    .map(|i| i.measure.as_str().into())
                     .filter(|_| m.action == Action::Review),
             });
         }
