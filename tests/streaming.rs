@@ -210,6 +210,183 @@ fn a_sheet_parsed_on_its_own_thread_or_not_gives_the_items_of_the_same_rows_as_t
     assert_eq!(strip(&from_xlsx.items), strip(&from_csv.items));
 }
 
+/// The reading thread does not wait for the choice of sheets: it reads a
+/// large first sheet (more rows than are ever in flight) until it learns
+/// that the sheet was not chosen, and none of its rows reach the list,
+/// whether the sheet is left out by `--sheet`, hidden, or named as a cover.
+#[test]
+fn a_large_sheet_not_chosen_gives_no_item_however_far_it_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = ["項番", "対策項目", "確認項目", "必須/推奨"];
+    let write = |name: &str, hidden: bool| -> PathBuf {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let first = book.add_worksheet().set_name(name).unwrap();
+        for (c, label) in header.iter().enumerate() {
+            first.write_string(0, c as u16, *label).unwrap();
+        }
+        for r in 1..5000u32 {
+            first.write_string(r, 0, format!("9-1-1-{r}")).unwrap();
+            first
+                .write_string(r, 1, format!("使われない対策{r}"))
+                .unwrap();
+            first.write_string(r, 2, "確認").unwrap();
+            first.write_string(r, 3, "必須").unwrap();
+        }
+        if hidden {
+            first.set_hidden(true);
+        }
+        let second = book.add_worksheet().set_name("チェックリスト").unwrap();
+        for (c, label) in header.iter().enumerate() {
+            second.write_string(0, c as u16, *label).unwrap();
+        }
+        for r in 1..4u32 {
+            second.write_string(r, 0, format!("1-1-1-{r}")).unwrap();
+            second.write_string(r, 1, format!("対策{r}")).unwrap();
+            second.write_string(r, 2, "確認").unwrap();
+            second.write_string(r, 3, "推奨").unwrap();
+        }
+        // the active sheet cannot be hidden
+        second.set_active(true);
+        let path = dir.path().join(format!("{name}-{hidden}.xlsx"));
+        book.save(&path).unwrap();
+        path
+    };
+    let only_second = ["1-1-1-1", "1-1-1-2", "1-1-1-3"];
+    let ids = |cat: &catalog::Catalog| -> Vec<String> {
+        cat.items.iter().map(|i| i.id.clone()).collect()
+    };
+    let by_option = write("大きな表", false);
+    let chosen = CatalogOptions {
+        sheet: Some("チェックリスト".into()),
+        ..CatalogOptions::default()
+    };
+    let worker = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    for path in [
+        by_option.clone(),
+        write("大きな表", true),
+        write("表紙", false),
+    ] {
+        let options = if path == by_option {
+            chosen.clone()
+        } else {
+            CatalogOptions::default()
+        };
+        let beside = catalog::read(&path, &options).unwrap();
+        let read = ids(&beside);
+        assert!(
+            read == only_second,
+            "{}: {} items, first {:?}",
+            path.display(),
+            read.len(),
+            read.first()
+        );
+        let alone = worker.install(|| catalog::read(&path, &options).unwrap());
+        assert_eq!(beside.items, alone.items);
+        assert_eq!(beside.diagnostics, alone.diagnostics);
+    }
+    // and the first sheet, when chosen, is read whole
+    let first = CatalogOptions {
+        sheet: Some("大きな表".into()),
+        ..CatalogOptions::default()
+    };
+    assert_eq!(catalog::read(&by_option, &first).unwrap().items.len(), 4999);
+}
+
+/// A visitor that takes its time to choose (the reading thread has read
+/// well into the first sheet by then) and keeps what it is handed.
+struct SlowChooser {
+    chosen: Vec<bool>,
+    handed: Vec<String>,
+}
+
+impl checksheet::source::Visitor for SlowChooser {
+    fn start(
+        &mut self,
+        _: checksheet::source::Format,
+        _: &[String],
+        sheets: &[checksheet::source::SheetMeta],
+    ) -> checksheet::Result<Vec<bool>> {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert_eq!(sheets.len(), self.chosen.len());
+        Ok(self.chosen.clone())
+    }
+    fn begin(
+        &mut self,
+        sheet: &checksheet::source::SheetMeta,
+        _: Vec<checksheet::grid::Region>,
+    ) -> checksheet::Result<()> {
+        self.handed.push(format!("begin {}", sheet.index));
+        Ok(())
+    }
+    fn row(&mut self, row: checksheet::grid::Row) -> checksheet::Result<()> {
+        self.handed.push(row.cells.join("|"));
+        Ok(())
+    }
+    fn end(&mut self) -> checksheet::Result<()> {
+        self.handed.push("end".into());
+        Ok(())
+    }
+}
+
+/// Whatever the reading thread read before the choice was made, a visitor is
+/// handed the chosen sheets only, whole, and the same as on one thread.
+#[test]
+fn rows_read_before_the_choice_reach_the_visitor_only_if_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in [("一", 3000u32), ("二", 5), ("三", 2000)] {
+        let sheet = book.add_worksheet().set_name(name).unwrap();
+        for r in 0..rows {
+            sheet.write_string(r, 0, format!("{name}{r}")).unwrap();
+        }
+    }
+    let path = dir.path().join("three.xlsx");
+    book.save(&path).unwrap();
+    let worker = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    for chosen in [
+        vec![false, true, false],
+        vec![false, false, true],
+        vec![true, false, true],
+    ] {
+        let mut beside = SlowChooser {
+            chosen: chosen.clone(),
+            handed: Vec::new(),
+        };
+        checksheet::source::visit(&path, &Default::default(), &mut beside).unwrap();
+        let mut alone = SlowChooser {
+            chosen: chosen.clone(),
+            handed: Vec::new(),
+        };
+        worker
+            .install(|| checksheet::source::visit(&path, &Default::default(), &mut alone))
+            .unwrap();
+        assert!(
+            beside.handed == alone.handed,
+            "{chosen:?}: {} against {} calls",
+            beside.handed.len(),
+            alone.handed.len()
+        );
+        let begun: Vec<&String> = beside
+            .handed
+            .iter()
+            .filter(|h| h.starts_with("begin"))
+            .collect();
+        let expected: Vec<String> = chosen
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c)
+            .map(|(i, _)| format!("begin {i}"))
+            .collect();
+        assert_eq!(begun, expected.iter().collect::<Vec<_>>());
+    }
+}
+
 #[test]
 fn rows_out_of_order_in_the_xml_are_read_without_harm() {
     // No spreadsheet program writes rows backwards, but a hand-made file may.

@@ -214,62 +214,81 @@ enum Message {
 /// Rows sent to the visitor at a time.
 const BATCH: usize = 64;
 
-/// The worksheets chosen to be read: position and name.
-type Wanted = Vec<(usize, String)>;
-
-/// What the visitor chose to read, handed to the reading thread.
-struct Plan {
-    wanted: Wanted,
-    scanned: Option<Scanned>,
-}
-
 /// Stream the chosen sheets of an xlsx or xlsb package. Alone, over two
 /// threads: a reading thread opens the workbook with calamine (its shared
 /// strings), then parses the sheets cell by cell, while this thread scans the
-/// merged regions (xlsx) and then lays out the rows already read; so reading
-/// and laying out overlap on any sheet, and only a few batches of rows are
-/// ever in flight. On a worker of a parallel batch (ingest, or the two lists
-/// of a diff) the cores are busy with the other files already: there it all
-/// happens on the calling thread, one step after the other.
+/// merged regions (xlsx), tells the visitor the sheets and lays out the rows
+/// already read; so reading and laying out overlap on any sheet, and only a
+/// few batches of rows are ever in flight. The reading thread does not wait
+/// for the visitor's choice: it reads the sheets in order and leaves off a
+/// sheet once it learns that it was not chosen, and this thread passes on
+/// only the chosen sheets' rows. On a worker of a parallel batch (ingest, or
+/// the two lists of a diff) the cores are busy with the other files
+/// already: there it all happens on the calling thread, one step after the
+/// other.
 fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visitor) -> Result<()> {
     if rayon::current_thread_index().is_some() {
         return stream_here(path, input, format, visitor);
     }
-    use std::sync::mpsc::sync_channel;
+    use std::sync::mpsc::{sync_channel, TryRecvError};
+    let (scanned_tx, scanned_rx) = sync_channel::<Option<Scanned>>(1);
     let (sheets_tx, sheets_rx) = sync_channel::<Vec<(SheetMeta, String)>>(1);
-    let (plan_tx, plan_rx) = sync_channel::<Plan>(1);
+    let (chosen_tx, chosen_rx) = sync_channel::<Vec<bool>>(1);
     let (tx, rx) = sync_channel::<Message>(16);
     let read = move || -> Result<()> {
         let mut book = open_book(path, input, format)?;
-        if sheets_tx.send(worksheets(&book)).is_err() {
+        let sheets = worksheets(&book);
+        let order: Vec<(usize, String)> =
+            sheets.iter().map(|(m, n)| (m.index, n.clone())).collect();
+        if sheets_tx.send(sheets).is_err() {
             return Ok(());
         }
-        // none when the visitor refused the sheets or chose none
-        let Ok(mut plan) = plan_rx.recv() else {
-            return Ok(());
+        // the merged regions: scanned while the workbook was opened
+        let mut scanned = scanned_rx.recv().ok().flatten();
+        let mut chosen: Option<Vec<bool>> = None;
+        let mut wanted = |index: usize| {
+            if chosen.is_none() {
+                match chosen_rx.try_recv() {
+                    Ok(c) => chosen = Some(c),
+                    Err(TryRecvError::Empty) => return None,
+                    // the visitor refused the sheets: nothing more is wanted
+                    Err(TryRecvError::Disconnected) => return Some(false),
+                }
+            }
+            chosen
+                .as_ref()
+                .map(|c| c.get(index).copied().unwrap_or(false))
         };
         read_sheets(
             path,
             &mut book,
-            &mut plan.scanned,
-            &plan.wanted,
+            &order,
+            &mut scanned,
+            &mut wanted,
             &mut |message| tx.send(message).is_ok(),
         )
     };
     let lay_out = move || -> Result<()> {
         // the merged regions, while calamine opens the workbook
-        let scanned = scan(input, format);
+        let _ = scanned_tx.send(scan(input, format));
         let Ok(sheets) = sheets_rx.recv() else {
             // the workbook could not be opened: the reader says why
             return Ok(());
         };
-        let (plain, wanted) = choose(visitor, format, sheets)?;
-        if wanted.is_empty() || plan_tx.send(Plan { wanted, scanned }).is_err() {
-            return Ok(());
-        }
-        // an error drops the receiver, which stops the reader
-        rx.into_iter()
-            .try_for_each(|message| apply(visitor, &plain, message))
+        let (plain, chosen) = choose(visitor, format, sheets)?;
+        let _ = chosen_tx.send(chosen.clone());
+        // the rows of sheets not chosen (read before the reader knew) are
+        // passed over; an error drops the receiver, which stops the reader
+        let mut passing = false;
+        rx.into_iter().try_for_each(|message| {
+            if let Message::Begin(index, _) = &message {
+                passing = !chosen.get(*index).copied().unwrap_or(false);
+            }
+            if passing {
+                return Ok(());
+            }
+            apply(visitor, &plain, message)
+        })
     };
     let (read, laid_out) = crate::threads::beside(read, lay_out).map_err(|e| io(path, e))?;
     // the reader's error first: what it could not read explains the rest
@@ -285,16 +304,25 @@ fn stream_here(
     visitor: &mut dyn Visitor,
 ) -> Result<()> {
     let mut book = open_book(path, input, format)?;
-    let (plain, wanted) = choose(visitor, format, worksheets(&book))?;
-    if wanted.is_empty() {
+    let sheets = worksheets(&book);
+    let order: Vec<(usize, String)> = sheets.iter().map(|(m, n)| (m.index, n.clone())).collect();
+    let (plain, chosen) = choose(visitor, format, sheets)?;
+    if !chosen.contains(&true) {
         return Ok(());
     }
     let mut scanned = scan(input, format);
     let mut visited = Ok(());
-    let read = read_sheets(path, &mut book, &mut scanned, &wanted, &mut |message| {
-        visited = apply(visitor, &plain, message);
-        visited.is_ok()
-    });
+    let read = read_sheets(
+        path,
+        &mut book,
+        &order,
+        &mut scanned,
+        &mut |index| Some(chosen[index]),
+        &mut |message| {
+            visited = apply(visitor, &plain, message);
+            visited.is_ok()
+        },
+    );
     read.and(visited)
 }
 
@@ -336,21 +364,15 @@ fn worksheets(book: &StreamBook<'_>) -> Vec<(SheetMeta, String)> {
         .collect()
 }
 
-/// Tell the visitor the sheets; the sheets as told, and those it chose.
+/// Tell the visitor the sheets; the sheets as told, and which it chose.
 fn choose(
     visitor: &mut dyn Visitor,
     format: Format,
     sheets: Vec<(SheetMeta, String)>,
-) -> Result<(Vec<SheetMeta>, Wanted)> {
-    let plain: Vec<SheetMeta> = sheets.iter().map(|(m, _)| m.clone()).collect();
+) -> Result<(Vec<SheetMeta>, Vec<bool>)> {
+    let plain: Vec<SheetMeta> = sheets.into_iter().map(|(m, _)| m).collect();
     let chosen = visitor.start(format, &[], &plain)?;
-    let wanted = sheets
-        .into_iter()
-        .zip(chosen)
-        .filter(|(_, c)| *c)
-        .map(|((m, name), _)| (m.index, name))
-        .collect();
-    Ok((plain, wanted))
+    Ok((plain, chosen))
 }
 
 /// Hand one message of the reader to the visitor.
@@ -383,16 +405,22 @@ impl Scanned {
     }
 }
 
-/// Read the chosen sheets, handing each message to `emit` (which says
-/// whether to go on).
+/// Read the sheets (position and name) in order, handing each message to
+/// `emit` (which says whether to go on). `wanted` says whether a sheet was
+/// chosen, `None` while that is not known yet: such a sheet is read (and
+/// left off as soon as it turns out not chosen, without its `End`).
 fn read_sheets(
     path: &Path,
     book: &mut StreamBook<'_>,
+    sheets: &[(usize, String)],
     scanned: &mut Option<Scanned>,
-    wanted: &[(usize, String)],
+    wanted: &mut dyn FnMut(usize) -> Option<bool>,
     emit: &mut dyn FnMut(Message) -> bool,
 ) -> Result<()> {
-    for (index, name) in wanted {
+    for (index, name) in sheets {
+        if wanted(*index) == Some(false) {
+            continue;
+        }
         let merges = match book {
             StreamBook::Xlsx(b) => {
                 let scanned = scanned
@@ -413,6 +441,9 @@ fn read_sheets(
             return Ok(());
         }
         let mut rows = RowAssembler::new(path, name, emit);
+        // whether the sheet turned out not chosen, asked now and then
+        let mut left_off = |n: usize| n % LOOK_AGAIN == 0 && wanted(*index) == Some(false);
+        let mut n = 0usize;
         match book {
             StreamBook::Xlsx(b) => {
                 let mut cells = b
@@ -426,6 +457,10 @@ fn read_sheets(
                     if !rows.push(row, col, data_ref_text(cell.get_value()))? {
                         return Ok(());
                     }
+                    n += 1;
+                    if left_off(n) {
+                        break;
+                    }
                 }
             }
             StreamBook::Xlsb(b) => {
@@ -437,8 +472,15 @@ fn read_sheets(
                     if !rows.push(row, col, data_ref_text(cell.get_value()))? {
                         return Ok(());
                     }
+                    n += 1;
+                    if left_off(n) {
+                        break;
+                    }
                 }
             }
+        }
+        if wanted(*index) == Some(false) {
+            continue;
         }
         if !rows.finish() || !emit(Message::End) {
             return Ok(());
@@ -446,6 +488,9 @@ fn read_sheets(
     }
     Ok(())
 }
+
+/// Cells read between two looks at whether the sheet being read was chosen.
+const LOOK_AGAIN: usize = 256;
 
 /// Cells in sheet order into rows, handed on in batches.
 struct RowAssembler<'a, 'b> {

@@ -104,7 +104,8 @@ pub struct SheetMeta {
 /// be held whole.
 pub trait Visitor {
     /// The file is open: its format, notes (the encoding used) and sheets.
-    /// Returns which sheets to read; the others are skipped unread.
+    /// Returns which sheets to read; nothing of the others is handed on (a
+    /// reading thread may have begun on them before it knew).
     ///
     /// # Errors
     /// Whatever the visitor refuses (a `--sheet` that names no sheet).
