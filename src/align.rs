@@ -254,7 +254,12 @@ impl Index {
             .collect();
         pairs.par_sort_unstable();
         let gram = |k: usize| (pairs[k] >> 32) as u32;
+        let distinct = 1 + pairs
+            .windows(2)
+            .filter(|w| w[0] >> 32 != w[1] >> 32)
+            .count();
         let mut postings = HashMap::default();
+        postings.reserve(distinct);
         let mut start = 0;
         for k in 1..=pairs.len() {
             if k == pairs.len() || gram(k) != gram(start) {
@@ -407,6 +412,14 @@ pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
     align_sides(&Side::new(old), &Side::new(new), mapping)
 }
 
+/// Each item's position by its id.
+fn ids_of(items: &[Item]) -> HashMap<&str, usize> {
+    let mut ids = HashMap::default();
+    ids.reserve(items.len());
+    ids.extend(items.iter().enumerate().map(|(i, it)| (it.id.as_str(), i)));
+    ids
+}
+
 /// [`align`] of lists already prepared.
 pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) -> Alignment {
     let (old, new) = (old_side.items, new_side.items);
@@ -416,16 +429,7 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
         new_to: vec![Vec::new(); new.len()],
         pairs: Vec::new(),
     };
-    let old_ids: HashMap<&str, usize> = old
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.id.as_str(), i))
-        .collect();
-    let new_ids: HashMap<&str, usize> = new
-        .iter()
-        .enumerate()
-        .map(|(j, it)| (it.id.as_str(), j))
-        .collect();
+    let (old_ids, new_ids) = (ids_of(old), ids_of(new));
     let mut blocked_old = vec![false; old.len()];
     let mut blocked_new = vec![false; new.len()];
 
@@ -478,6 +482,7 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
 
     // 2. identical texts
     let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
+    by_key.reserve(pn.len());
     for (j, p) in pn.iter().enumerate() {
         if open_new(&state, j) && !p.key.is_empty() {
             by_key.entry(p.key.as_str()).or_default().push(j);

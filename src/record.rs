@@ -379,13 +379,15 @@ impl Numberer {
             self.queue
                 .reserve_exact((self.window + 1).min(crate::layout::ROOM));
         }
-        for (record, parts) in run.drain(..) {
-            if parts.minor.is_some() {
-                let group = (parts.major.clone(), parts.middle.clone());
-                if !self.with_minor.contains(&group) {
-                    self.with_minor.insert(group);
-                }
+        // a run is one group (major, middle): it has a minor level if any
+        // of its records has one
+        if let Some((_, p)) = run.iter().find(|(_, p)| p.minor.is_some()) {
+            let group = (p.major.clone(), p.middle.clone());
+            if !self.with_minor.contains(&group) {
+                self.with_minor.insert(group);
             }
+        }
+        for (record, parts) in run.drain(..) {
             let group = group_key(&parts);
             let printed = parts.req.as_ref().map(|req| join_id(&group, req));
             if let Some(id) = &printed {
