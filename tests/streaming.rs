@@ -210,10 +210,11 @@ fn a_sheet_parsed_on_its_own_thread_or_not_gives_the_items_of_the_same_rows_as_t
     assert_eq!(strip(&from_xlsx.items), strip(&from_csv.items));
 }
 
-/// The reading thread does not wait for the choice of sheets: it reads a
-/// large first sheet (more rows than are ever in flight) until it learns
-/// that the sheet was not chosen, and none of its rows reach the list,
-/// whether the sheet is left out by `--sheet`, hidden, or named as a cover.
+/// A large first sheet (more rows than are ever in flight) that is not
+/// chosen, by `--sheet`, hidden, or named as a cover, gives no item, whether
+/// the reading thread began on it before the choice came or not (the
+/// visitor below that takes its time to choose makes sure it did), and the
+/// same items as on one thread.
 #[test]
 fn a_large_sheet_not_chosen_gives_no_item_however_far_it_was_read() {
     let dir = tempfile::tempdir().unwrap();
@@ -385,6 +386,93 @@ fn rows_read_before_the_choice_reach_the_visitor_only_if_chosen() {
             .collect();
         assert_eq!(begun, expected.iter().collect::<Vec<_>>());
     }
+}
+
+/// What cannot be read of a sheet that turns out not chosen is no error,
+/// whether the reading thread began on it before the choice or not; of a
+/// chosen sheet it is the error it always was.
+#[test]
+fn a_broken_sheet_not_chosen_is_no_error_even_when_read_before_the_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |r: u32, c: &str, t: &str| {
+        format!(r#"<c r="{c}{r}" t="inlineStr"><is><t>{t}</t></is></c>"#)
+    };
+    let sheet = |rows: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+        )
+    };
+    // many good rows, then a cell past column XFD, which no program writes
+    let mut broken: String = (1..=600)
+        .map(|r| format!(r#"<row r="{r}">{}</row>"#, cell(r, "A", "表紙")))
+        .collect();
+    broken.push_str(&format!(r#"<row r="601">{}</row>"#, cell(601, "XFE", "x")));
+    let good: String = [
+        ("項番", "対策項目"),
+        ("1", "一番目の要件を満たすこと。"),
+        ("2", "二番目の要件を満たすこと。"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (a, b))| {
+        let r = i as u32 + 1;
+        format!(
+            r#"<row r="{r}">{}{}</row>"#,
+            cell(r, "A", a),
+            cell(r, "B", b)
+        )
+    })
+    .collect();
+    let rels = |n: usize| -> String {
+        let r: String = (1..=n)
+            .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+            .collect();
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{r}</Relationships>"#
+        )
+    };
+    let (broken, good, rels) = (sheet(&broken), sheet(&good), rels(2));
+    let parts: [(&str, &[u8]); 6] = [
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表紙" sheetId="1" r:id="rId1"/><sheet name="チェックリスト" sheetId="2" r:id="rId2"/></sheets></workbook>"#.as_bytes()),
+        ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        ("xl/worksheets/sheet1.xml", broken.as_bytes()),
+        ("xl/worksheets/sheet2.xml", good.as_bytes()),
+    ];
+    let path = dir.path().join("broken-cover.xlsx");
+    std::fs::write(&path, common::zip_bytes(&parts)).unwrap();
+    let worker = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    // not chosen: no error, on two threads (read before the choice) or one
+    for on_a_worker in [false, true] {
+        let mut visitor = SlowChooser {
+            chosen: vec![false, true],
+            handed: Vec::new(),
+        };
+        let mut read = || checksheet::source::visit(&path, &Default::default(), &mut visitor);
+        let read = if on_a_worker {
+            worker.install(read)
+        } else {
+            read()
+        };
+        assert!(read.is_ok(), "on a worker: {on_a_worker}: {read:?}");
+        assert_eq!(visitor.handed.first().map(String::as_str), Some("begin 1"));
+        assert_eq!(visitor.handed.len(), 5, "{:?}", visitor.handed);
+    }
+    // and the command skips the cover by its name
+    let rows = common::catalog(&path, &[]);
+    assert_eq!(rows.len(), 2);
+    // chosen: the error it always was, naming the sheet
+    let mut visitor = SlowChooser {
+        chosen: vec![true, true],
+        handed: Vec::new(),
+    };
+    let err = checksheet::source::visit(&path, &Default::default(), &mut visitor)
+        .expect_err("a cell past XFD is an error");
+    assert!(err.to_string().contains("表紙"), "{err}");
 }
 
 #[test]

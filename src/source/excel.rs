@@ -230,7 +230,7 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
     if rayon::current_thread_index().is_some() {
         return stream_here(path, input, format, visitor);
     }
-    use std::sync::mpsc::{sync_channel, TryRecvError};
+    use std::sync::mpsc::sync_channel;
     let (scanned_tx, scanned_rx) = sync_channel::<Option<Scanned>>(1);
     let (sheets_tx, sheets_rx) = sync_channel::<Vec<(SheetMeta, String)>>(1);
     let (chosen_tx, chosen_rx) = sync_channel::<Vec<bool>>(1);
@@ -245,26 +245,12 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
         }
         // the merged regions: scanned while the workbook was opened
         let mut scanned = scanned_rx.recv().ok().flatten();
-        let mut chosen: Option<Vec<bool>> = None;
-        let mut wanted = |index: usize| {
-            if chosen.is_none() {
-                match chosen_rx.try_recv() {
-                    Ok(c) => chosen = Some(c),
-                    Err(TryRecvError::Empty) => return None,
-                    // the visitor refused the sheets: nothing more is wanted
-                    Err(TryRecvError::Disconnected) => return Some(false),
-                }
-            }
-            chosen
-                .as_ref()
-                .map(|c| c.get(index).copied().unwrap_or(false))
-        };
         read_sheets(
             path,
             &mut book,
             &order,
             &mut scanned,
-            &mut wanted,
+            &mut Chosen::Coming(chosen_rx),
             &mut |message| tx.send(message).is_ok(),
         )
     };
@@ -317,7 +303,7 @@ fn stream_here(
         &mut book,
         &order,
         &mut scanned,
-        &mut |index| Some(chosen[index]),
+        &mut Chosen::Known(chosen),
         &mut |message| {
             visited = apply(visitor, &plain, message);
             visited.is_ok()
@@ -405,88 +391,150 @@ impl Scanned {
     }
 }
 
+/// Which sheets the visitor chose, as the reading thread learns it.
+enum Chosen {
+    Known(Vec<bool>),
+    /// Still to come from the laying-out thread.
+    Coming(std::sync::mpsc::Receiver<Vec<bool>>),
+}
+
+impl Chosen {
+    /// Whether sheet `index` was chosen; `None` while that is not known.
+    fn peek(&mut self, index: usize) -> Option<bool> {
+        if let Chosen::Coming(rx) = self {
+            match rx.try_recv() {
+                Ok(chosen) => *self = Chosen::Known(chosen),
+                Err(std::sync::mpsc::TryRecvError::Empty) => return None,
+                // the visitor refused the sheets: none is wanted
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    *self = Chosen::Known(Vec::new())
+                }
+            }
+        }
+        Some(self.wait(index))
+    }
+
+    /// Whether sheet `index` was chosen, waiting for the choice if need be.
+    fn wait(&mut self, index: usize) -> bool {
+        if let Chosen::Coming(rx) = self {
+            *self = Chosen::Known(rx.recv().unwrap_or_default());
+        }
+        matches!(self, Chosen::Known(chosen) if chosen.get(index) == Some(&true))
+    }
+}
+
+/// How reading a sheet ended.
+enum SheetRead {
+    /// The sheet was read whole, or left off as not chosen.
+    Done,
+    /// The visitor is gone: nothing more to read.
+    Stop,
+}
+
 /// Read the sheets (position and name) in order, handing each message to
-/// `emit` (which says whether to go on). `wanted` says whether a sheet was
-/// chosen, `None` while that is not known yet: such a sheet is read (and
-/// left off as soon as it turns out not chosen, without its `End`).
+/// `emit` (which says whether to go on). A sheet whose choice is not known
+/// yet is read all the same, and left off (without its `End`) as soon as it
+/// turns out not chosen; what cannot be read of it is an error only if it was
+/// chosen, as a sheet not chosen is never read at all once the choice is
+/// known.
 fn read_sheets(
     path: &Path,
     book: &mut StreamBook<'_>,
     sheets: &[(usize, String)],
     scanned: &mut Option<Scanned>,
-    wanted: &mut dyn FnMut(usize) -> Option<bool>,
+    chosen: &mut Chosen,
     emit: &mut dyn FnMut(Message) -> bool,
 ) -> Result<()> {
     for (index, name) in sheets {
-        if wanted(*index) == Some(false) {
+        if chosen.peek(*index) == Some(false) {
             continue;
         }
-        let merges = match book {
-            StreamBook::Xlsx(b) => {
-                let scanned = scanned
-                    .as_mut()
-                    .and_then(|s| s.sheets.get_mut(name))
-                    .and_then(Option::take);
-                let dims = match scanned {
-                    Some(d) => d,
-                    None => b
-                        .merge_cells_by_sheet_name(name)
-                        .map_err(|e| xlsx_error(path, Some(name), e))?,
-                };
-                regions(dims)
-            }
-            StreamBook::Xlsb(_) => Vec::new(),
-        };
-        if !emit(Message::Begin(*index, merges)) {
-            return Ok(());
-        }
-        let mut rows = RowAssembler::new(path, name, emit);
-        // whether the sheet turned out not chosen, asked now and then
-        let mut left_off = |n: usize| n % LOOK_AGAIN == 0 && wanted(*index) == Some(false);
-        let mut n = 0usize;
-        match book {
-            StreamBook::Xlsx(b) => {
-                let mut cells = b
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| xlsx_error(path, Some(name), e))?;
-                while let Some(cell) = cells
-                    .next_cell()
-                    .map_err(|e| xlsx_error(path, Some(name), e))?
-                {
-                    let (row, col) = cell.get_position();
-                    if !rows.push(row, col, data_ref_text(cell.get_value()))? {
-                        return Ok(());
-                    }
-                    n += 1;
-                    if left_off(n) {
-                        break;
-                    }
-                }
-            }
-            StreamBook::Xlsb(b) => {
-                let mut cells = b
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| xlsb_error(path, e))?;
-                while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
-                    let (row, col) = cell.get_position();
-                    if !rows.push(row, col, data_ref_text(cell.get_value()))? {
-                        return Ok(());
-                    }
-                    n += 1;
-                    if left_off(n) {
-                        break;
-                    }
-                }
-            }
-        }
-        if wanted(*index) == Some(false) {
-            continue;
-        }
-        if !rows.finish() || !emit(Message::End) {
-            return Ok(());
+        match read_sheet(path, book, *index, name, scanned, chosen, emit) {
+            Ok(SheetRead::Done) => {}
+            Ok(SheetRead::Stop) => return Ok(()),
+            Err(e) if chosen.wait(*index) => return Err(e),
+            Err(_) => {}
         }
     }
     Ok(())
+}
+
+/// [`read_sheets`] of one sheet.
+fn read_sheet(
+    path: &Path,
+    book: &mut StreamBook<'_>,
+    index: usize,
+    name: &str,
+    scanned: &mut Option<Scanned>,
+    chosen: &mut Chosen,
+    emit: &mut dyn FnMut(Message) -> bool,
+) -> Result<SheetRead> {
+    let merges = match book {
+        StreamBook::Xlsx(b) => {
+            let scanned = scanned
+                .as_mut()
+                .and_then(|s| s.sheets.get_mut(name))
+                .and_then(Option::take);
+            let dims = match scanned {
+                Some(d) => d,
+                None => b
+                    .merge_cells_by_sheet_name(name)
+                    .map_err(|e| xlsx_error(path, Some(name), e))?,
+            };
+            regions(dims)
+        }
+        StreamBook::Xlsb(_) => Vec::new(),
+    };
+    if !emit(Message::Begin(index, merges)) {
+        return Ok(SheetRead::Stop);
+    }
+    let mut rows = RowAssembler::new(path, name, emit);
+    // whether the sheet turned out not chosen, asked now and then
+    let mut left_off = |n: usize| n % LOOK_AGAIN == 0 && chosen.peek(index) == Some(false);
+    let mut n = 0usize;
+    match book {
+        StreamBook::Xlsx(b) => {
+            let mut cells = b
+                .worksheet_cells_reader(name)
+                .map_err(|e| xlsx_error(path, Some(name), e))?;
+            while let Some(cell) = cells
+                .next_cell()
+                .map_err(|e| xlsx_error(path, Some(name), e))?
+            {
+                let (row, col) = cell.get_position();
+                if !rows.push(row, col, data_ref_text(cell.get_value()))? {
+                    return Ok(SheetRead::Stop);
+                }
+                n += 1;
+                if left_off(n) {
+                    return Ok(SheetRead::Done);
+                }
+            }
+        }
+        StreamBook::Xlsb(b) => {
+            let mut cells = b
+                .worksheet_cells_reader(name)
+                .map_err(|e| xlsb_error(path, e))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
+                let (row, col) = cell.get_position();
+                if !rows.push(row, col, data_ref_text(cell.get_value()))? {
+                    return Ok(SheetRead::Stop);
+                }
+                n += 1;
+                if left_off(n) {
+                    return Ok(SheetRead::Done);
+                }
+            }
+        }
+    }
+    if chosen.peek(index) == Some(false) {
+        return Ok(SheetRead::Done);
+    }
+    Ok(if rows.finish() && emit(Message::End) {
+        SheetRead::Done
+    } else {
+        SheetRead::Stop
+    })
 }
 
 /// Cells read between two looks at whether the sheet being read was chosen.
