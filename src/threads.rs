@@ -7,10 +7,11 @@
 //! core only at the next load balance, one to three milliseconds later (in
 //! 12 spawns of a thread doing a millisecond of work beside its parent, 9
 //! ran on the parent's core and took two milliseconds; placed, all 12 ran
-//! beside it in 1.1 ms): the whole overlap of a 500-item catalog. So a thread spawned here is put on another
-//! core than its parent's at once (its affinity narrowed to that core, then
-//! widened again to every core the process may use, which moves nothing),
-//! and rayon's workers on the cores in turn. Where the process may use one
+//! beside it in 1.1 ms): the whole overlap of a 500-item catalog. So a
+//! thread spawned here is put on another core than its parent's at once (its
+//! affinity narrowed to that core, then widened again to every core the
+//! process may use, which moves nothing), and rayon's workers on the cores
+//! in turn. Where the process may use one
 //! core only, or the system has no affinity (other than Linux), nothing is
 //! done. This module only places threads; what they do is the callers'.
 
@@ -28,16 +29,17 @@ where
     RA: Send,
     B: FnOnce() -> RB,
 {
-    // SAFETY: the thread may borrow what `other` borrows because `Joined`
-    // joins it before this function returns or unwinds, and the guard is
-    // local: nothing can forget it.
-    let handle = unsafe { std::thread::Builder::new().spawn_unchecked(other) }?;
+    // SAFETY: the thread may borrow what `other` borrows because `Joined`,
+    // made at once, joins it before this function returns or unwinds, and
+    // the guard is local: nothing can forget it.
+    let guard = Joined(Some(unsafe {
+        std::thread::Builder::new().spawn_unchecked(other)
+    }?));
     #[cfg(target_os = "linux")]
-    {
+    if let Some(handle) = &guard.0 {
         use std::os::unix::thread::JoinHandleExt;
         linux::place(handle.as_pthread_t(), linux::Core::NotThis);
     }
-    let guard = Joined(Some(handle));
     let mine = here();
     Ok((guard.join(), mine))
 }
@@ -70,10 +72,12 @@ pub fn start_pool() {
     let mut next = 0usize;
     let _ = rayon::ThreadPoolBuilder::new()
         .spawn_handler(move |worker| {
-            let handle = std::thread::Builder::new()
-                .name(worker.name().unwrap_or("checksheet-worker").to_owned())
-                .stack_size(worker.stack_size().unwrap_or(2 << 20))
-                .spawn(move || worker.run())?;
+            let mut builder = std::thread::Builder::new()
+                .name(worker.name().unwrap_or("checksheet-worker").to_owned());
+            if let Some(size) = worker.stack_size() {
+                builder = builder.stack_size(size);
+            }
+            let handle = builder.spawn(move || worker.run())?;
             #[cfg(target_os = "linux")]
             {
                 use std::os::unix::thread::JoinHandleExt;
