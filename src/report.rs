@@ -316,13 +316,16 @@ pub fn diff<'a>(
                     heading.push_str(&format!("  ({})", r.note));
                 }
                 let text_changed = r.changes.contains(&Change::Text) || r.status != Status::Changed;
-                let text = |i: &'a Item, check: bool| -> Cow<'a, str> {
-                    if check { &i.check } else { &i.measure }.as_str().into()
-                };
                 let (old_text, new_text) = if text_changed {
-                    (o.map(|i| text(i, false)), n.map(|i| text(i, false)))
+                    (
+                        o.map(|i| i.measure.as_str().into()),
+                        n.map(|i| i.measure.as_str().into()),
+                    )
                 } else if r.changes.contains(&Change::Check) {
-                    (o.map(|i| text(i, true)), n.map(|i| text(i, true)))
+                    (
+                        o.map(|i| i.check.as_str().into()),
+                        n.map(|i| i.check.as_str().into()),
+                    )
                 } else if let (Some((ro, rn)), Some(i), Some(j)) = (responses, r.old, r.new) {
                     let show = |x: &crate::submission::Response| -> Cow<'a, str> {
                         format!("{} {} {}", x.answer_raw, x.evidence, x.remarks)

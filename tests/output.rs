@@ -286,15 +286,11 @@ fn an_existing_output_is_replaced_whole() {
     let folder = dir.path().join("folder.csv");
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("inside"), "kept\n").unwrap();
-    let seed = common::seed();
-    let args = [
-        "catalog".as_ref(),
-        seed.as_os_str(),
-        "-o".as_ref(),
-        folder.as_os_str(),
-    ];
-    let out = common::run(args);
-    assert_eq!(out.status.code(), Some(2), "-o onto a folder must fail");
+    let folder_name = folder.to_str().unwrap();
+    common::assert_fails(
+        common::catalog_args(&common::seed(), &["-o", folder_name]),
+        &folder,
+    );
     assert_eq!(
         std::fs::read_to_string(folder.join("inside")).unwrap(),
         "kept\n"

@@ -196,8 +196,8 @@ pub fn write_all<W: Write>(
     head.start()?;
     let mut out = head.into_inner()?;
     let per_batch = SLICE * 2 * rayon::current_num_threads().max(1);
-    let render = |b: usize, batch: &[Vec<Cell>]| -> Vec<io::Result<Vec<u8>>> {
-        batch
+    for (b, batch) in rows.chunks(per_batch).enumerate() {
+        let slices: Vec<io::Result<Vec<u8>>> = batch
             .par_chunks(SLICE)
             .enumerate()
             .map(|(k, slice)| {
@@ -209,23 +209,10 @@ pub fn write_all<W: Write>(
                 }
                 w.into_inner()
             })
-            .collect()
-    };
-    // each batch is rendered by the workers while this thread writes the
-    // batch before
-    let mut rendered: Vec<io::Result<Vec<u8>>> = Vec::new();
-    for (b, batch) in rows.chunks(per_batch).enumerate() {
-        let mut next = Vec::new();
-        rayon::in_place_scope(|scope| {
-            scope.spawn(|_| next = render(b, batch));
-            rendered
-                .drain(..)
-                .try_for_each(|slice| out.write_all(&slice?))
-        })?;
-        rendered = next;
-    }
-    for slice in rendered {
-        out.write_all(&slice?)?;
+            .collect();
+        for slice in slices {
+            out.write_all(&slice?)?;
+        }
     }
     RowWriter::continuing(format, columns, raw, out, rows.len()).finish()
 }
