@@ -489,9 +489,17 @@ fn read_sheet(
         return Ok(SheetRead::Stop);
     }
     let mut rows = RowAssembler::new(path, name, emit);
-    // whether the sheet turned out not chosen, asked now and then
-    let mut left_off = |n: usize| n % LOOK_AGAIN == 0 && chosen.peek(index) == Some(false);
+    // a cell into its row; where reading ends early, how (the sheet turned
+    // out not chosen, looked at now and then, or the visitor is gone)
     let mut n = 0usize;
+    let mut take = |row: u32, col: u32, text: String| -> Result<Option<SheetRead>> {
+        if !rows.push(row, col, text)? {
+            return Ok(Some(SheetRead::Stop));
+        }
+        n += 1;
+        let left_off = n % LOOK_AGAIN == 0 && chosen.peek(index) == Some(false);
+        Ok(left_off.then_some(SheetRead::Done))
+    };
     match book {
         StreamBook::Xlsx(b) => {
             let mut cells = b
@@ -502,12 +510,8 @@ fn read_sheet(
                 .map_err(|e| xlsx_error(path, Some(name), e))?
             {
                 let (row, col) = cell.get_position();
-                if !rows.push(row, col, data_ref_text(cell.get_value()))? {
-                    return Ok(SheetRead::Stop);
-                }
-                n += 1;
-                if left_off(n) {
-                    return Ok(SheetRead::Done);
+                if let Some(end) = take(row, col, data_ref_text(cell.get_value()))? {
+                    return Ok(end);
                 }
             }
         }
@@ -517,12 +521,8 @@ fn read_sheet(
                 .map_err(|e| xlsb_error(path, e))?;
             while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
                 let (row, col) = cell.get_position();
-                if !rows.push(row, col, data_ref_text(cell.get_value()))? {
-                    return Ok(SheetRead::Stop);
-                }
-                n += 1;
-                if left_off(n) {
-                    return Ok(SheetRead::Done);
+                if let Some(end) = take(row, col, data_ref_text(cell.get_value()))? {
+                    return Ok(end);
                 }
             }
         }
