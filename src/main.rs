@@ -768,7 +768,7 @@ impl catalog::Sink for CatalogWriter {
         item: catalog::Item,
         _: checksheet::layout::RawRecord,
     ) -> checksheet::Result<()> {
-        match self.rows.row(&report::item_cells(item)) {
+        match self.rows.row(&report::item_row(&item)) {
             Ok(()) => Ok(()),
             Err(e) => Err(self.fail(e)),
         }

@@ -151,26 +151,8 @@ pub const CATALOG_COLUMNS: [&str; 13] = [
     "row",
 ];
 
-/// One item as a row of the catalog contract's columns, its texts moved.
-pub fn item_cells(item: Item) -> Vec<Cell<'static>> {
-    vec![
-        item.id.into(),
-        item.major.into(),
-        item.middle.into(),
-        item.minor.into(),
-        item.req.into(),
-        item.category.into(),
-        item.level.map(|l| l.as_str()).unwrap_or("").into(),
-        item.measure.into(),
-        item.guideline.into(),
-        item.ref_.into(),
-        item.check.into(),
-        item.sheet.unwrap_or_default().into(),
-        Cell::Number(item.row as u64),
-    ]
-}
-
-fn item_row(item: &Item) -> Vec<Cell<'_>> {
+/// One item as a row of the catalog contract's columns, its texts borrowed.
+pub fn item_row(item: &Item) -> Vec<Cell<'_>> {
     vec![
         item.id.as_str().into(),
         item.major.as_str().into(),
