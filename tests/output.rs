@@ -201,6 +201,16 @@ fn jsonl_has_one_object_per_line() {
     }
 }
 
+/// The names of the files in a folder, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// A failed run must not leave the existing output replaced, emptied or
 /// accompanied by a temporary file.
 fn assert_failed_run_keeps(input: &Path, dir: &Path) {
@@ -214,9 +224,8 @@ fn assert_failed_run_keeps(input: &Path, dir: &Path) {
     ];
     common::assert_fails(args, input);
     assert_eq!(std::fs::read_to_string(&out_path).unwrap(), "keep me\n");
-    let names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let names: Vec<String> = names_in(dir)
+        .into_iter()
         .filter(|n| n != "out.csv" && n != "bad.csv")
         .collect();
     assert!(
@@ -258,13 +267,8 @@ fn an_existing_output_is_replaced_whole() {
         common::csv_rows(&std::fs::read(&path).unwrap()).len(),
         SEED_ITEMS
     );
-    let mut names: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
     assert_eq!(
-        names,
+        names_in(dir.path()),
         ["old.csv", "out.csv"],
         "files left beside the output"
     );
@@ -295,9 +299,8 @@ fn an_existing_output_is_replaced_whole() {
         std::fs::read_to_string(folder.join("inside")).unwrap(),
         "kept\n"
     );
-    let tmp: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let tmp: Vec<String> = names_in(dir.path())
+        .into_iter()
         .filter(|n| n.ends_with(".tmp"))
         .collect();
     assert!(tmp.is_empty(), "a failed replace left {tmp:?}");

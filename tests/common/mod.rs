@@ -56,10 +56,7 @@ pub fn catalog_args(path: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
 
 /// `checksheet catalog FILE -f csv`, asserting it succeeded (exit 0 or 1).
 pub fn catalog(path: &Path, extra: &[&str]) -> Vec<HashMap<String, String>> {
-    let mut args: Vec<std::ffi::OsString> =
-        vec!["catalog".into(), path.into(), "-f".into(), "csv".into()];
-    args.extend(extra.iter().map(|s| s.into()));
-    let out = run(args);
+    let out = run(catalog_args(path, extra));
     assert!(
         matches!(out.status.code(), Some(0) | Some(1)),
         "catalog of {} failed: {}",
