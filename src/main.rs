@@ -367,6 +367,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let code = u8::from(diff.differs());
             // The process ends here: its memory goes back to the system at
             // once, without freeing every text of two lists one by one.
+            // (the report borrows the lists' texts: it goes first)
             std::mem::forget(report);
             std::mem::forget((diff, alignment, responses, old, new));
             Ok(code)

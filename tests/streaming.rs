@@ -212,9 +212,9 @@ fn a_sheet_parsed_on_its_own_thread_or_not_gives_the_items_of_the_same_rows_as_t
 
 /// A large first sheet (more rows than are ever in flight) that is not
 /// chosen, by `--sheet`, hidden, or named as a cover, gives no item, whether
-/// the reading thread began on it before the choice came or not (the
-/// visitor below that takes its time to choose makes sure it did), and the
-/// same items as on one thread.
+/// the reading thread began on it before the choice came or not (here that
+/// is the scheduler's; the tests below, with a visitor that takes its time
+/// to choose, make sure it did), and the same items as on one thread.
 #[test]
 fn a_large_sheet_not_chosen_gives_no_item_however_far_it_was_read() {
     let dir = tempfile::tempdir().unwrap();
