@@ -169,10 +169,10 @@ pub struct Detector {
     spare_window: Vec<Typed>,
 }
 
-/// Rows or records a stage makes room for at once, at most: a block or a
-/// list of up to this many is held without its buffer growing (and being
-/// copied) step by step.
-pub(crate) const ROOM: usize = 1 << 14;
+/// Rows a block's window makes room for at once, at most: a block of up to
+/// this many is held without its buffer growing (and being copied) step by
+/// step.
+const ROOM: usize = 1 << 14;
 
 /// The sheet being read.
 struct SheetState {

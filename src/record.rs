@@ -374,11 +374,9 @@ impl Numberer {
             self.previous = Some((record.block, parts.clone()));
         }
         read_run(&mut run);
-        if self.queue.capacity() == 0 && !run.is_empty() {
-            // the queue holds a window of records: room for them at once
-            self.queue
-                .reserve_exact((self.window + 1).min(crate::layout::ROOM));
-        }
+        // (the queue grows as it needs to: most records leave it as soon as
+        // their ids are settled, and a ring made a window wide at once would
+        // be walked through whole, a fresh page every dozen records)
         // a run is one group (major, middle): it has a minor level if any
         // of its records has one
         if let Some((_, p)) = run.iter().find(|(_, p)| p.minor.is_some()) {
