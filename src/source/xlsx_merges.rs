@@ -15,18 +15,22 @@ const NEEDLE: &[u8] = b"mergeCell ";
 /// A `mergeCell` element is a few dozen bytes; one longer than this is no
 /// merge we can use.
 const MAX_ELEMENT: usize = 4096;
-const CHUNK: usize = 1 << 16;
+/// Bytes inflated at a time: a few pages, the same ones for the whole sheet.
+const CHUNK: usize = 1 << 14;
 
 /// Every `ref` of a `mergeCell` element (any namespace prefix) in a sheet's
 /// XML as it inflates.
 pub fn scan(mut input: impl Read) -> std::io::Result<Vec<Dimensions>> {
     let mut out = Vec::new();
+    // what is kept of a pass (less than an element) and the next chunk,
+    // read in place
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + MAX_ELEMENT);
-    let mut chunk = vec![0u8; CHUNK];
     loop {
-        let n = input.read(&mut chunk)?;
+        let kept = buf.len();
+        buf.resize(kept + CHUNK, 0);
+        let n = input.read(&mut buf[kept..])?;
+        buf.truncate(kept + n);
         let last = n == 0;
-        buf.extend_from_slice(&chunk[..n]);
         // where the next pass must start: an element cut by the chunk's end,
         // or the bytes that may begin a needle
         let mut keep = buf.len().saturating_sub(NEEDLE.len() - 1);
