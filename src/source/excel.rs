@@ -5,6 +5,7 @@
 //! through calamine's ranges. Merged regions come from calamine for xlsx and
 //! xls. Formulas count by their cached value.
 
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -207,12 +208,82 @@ enum StreamBook<'a> {
 /// What the reading thread hands to the visitor.
 enum Message {
     Begin(usize, Vec<Region>),
-    Rows(Vec<Row>),
+    Cells(Cells),
     End,
 }
 
 /// Rows sent to the visitor at a time.
 const BATCH: usize = 64;
+
+/// A batch of cells as read, in sheet order: their texts one after the other
+/// in one buffer. The reader copies each cell's text once, into the buffer,
+/// and makes no string of it: the strings of the rows are made where the
+/// rows are laid out ([`Cells::rows`]), so that on two threads the reading
+/// one (the longer task) does less, and each string is freed where it was
+/// made.
+#[derive(Default)]
+struct Cells {
+    text: String,
+    /// Each cell's 1-based row, 0-based column and the end of its text in
+    /// `text` (where the next one's begins).
+    cells: Vec<(u32, u32, usize)>,
+}
+
+/// Batches made into rows and emptied, for the reader to fill again: a
+/// sheet of any length takes a few buffers, not a fresh one per batch.
+type Spare = std::sync::Mutex<Vec<Cells>>;
+
+/// Where the reader's messages go (`emit` says whether to go on), and the
+/// emptied batches it fills again.
+struct Out<'a> {
+    emit: &'a mut dyn FnMut(Message) -> bool,
+    spare: &'a Spare,
+}
+
+impl Cells {
+    /// An emptied batch to fill, or a new one.
+    fn take(spare: &Spare) -> Cells {
+        (spare.lock().ok())
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_default()
+    }
+
+    /// Empty the batch and leave it for the next.
+    fn recycle(mut self, spare: &Spare) {
+        self.text.clear();
+        self.cells.clear();
+        if let Ok(mut spare) = spare.lock() {
+            spare.push(self);
+        }
+    }
+
+    /// The batch as rows, each cell at its column: a row begins wherever
+    /// the row number changes (a row met again, which no spreadsheet program
+    /// writes, is a row of its own).
+    fn rows(&self) -> impl Iterator<Item = Row> + '_ {
+        let mut cells = self.cells.iter().peekable();
+        let mut start = 0;
+        // cells of the row before (at most WIDTH_HINT): room made at once
+        let mut width = 0;
+        std::iter::from_fn(move || {
+            let &&(number, _, _) = cells.peek()?;
+            let mut row = Row {
+                number,
+                cells: Vec::with_capacity(width),
+            };
+            while let Some(&(_, col, end)) = cells.next_if(|c| c.0 == number) {
+                let col = col as usize;
+                if row.cells.len() <= col {
+                    row.cells.resize(col + 1, String::new());
+                }
+                row.cells[col] = self.text[start..end].to_owned();
+                start = end;
+            }
+            width = row.cells.len().min(WIDTH_HINT);
+            Some(row)
+        })
+    }
+}
 
 /// Stream the chosen sheets of an xlsx or xlsb package. Alone, over two
 /// threads: a reading thread opens the workbook with calamine (its shared
@@ -235,6 +306,7 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
     let (sheets_tx, sheets_rx) = sync_channel::<Vec<(SheetMeta, String)>>(1);
     let (chosen_tx, chosen_rx) = sync_channel::<Vec<bool>>(1);
     let (tx, rx) = sync_channel::<Message>(16);
+    let spare = &Spare::default();
     let read = move || -> Result<()> {
         let mut book = open_book(path, input, format)?;
         let sheets = worksheets(&book);
@@ -251,7 +323,10 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
             &order,
             &mut scanned,
             &mut Chosen::Coming(chosen_rx),
-            &mut |message| tx.send(message).is_ok(),
+            &mut Out {
+                emit: &mut |message| tx.send(message).is_ok(),
+                spare,
+            },
         )
     };
     let lay_out = move || -> Result<()> {
@@ -271,9 +346,12 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
                 passing = !chosen.get(*index).copied().unwrap_or(false);
             }
             if passing {
+                if let Message::Cells(batch) = message {
+                    batch.recycle(spare);
+                }
                 return Ok(());
             }
-            apply(visitor, &plain, message)
+            apply(visitor, &plain, message, spare)
         })
     };
     let (read, laid_out) = crate::threads::beside(read, lay_out).map_err(|e| io(path, e))?;
@@ -297,6 +375,7 @@ fn stream_here(
         return Ok(());
     }
     let mut scanned = scan(input, format);
+    let spare = Spare::default();
     let mut visited = Ok(());
     let read = read_sheets(
         path,
@@ -304,9 +383,12 @@ fn stream_here(
         &order,
         &mut scanned,
         &mut Chosen::Known(chosen),
-        &mut |message| {
-            visited = apply(visitor, &plain, message);
-            visited.is_ok()
+        &mut Out {
+            emit: &mut |message| {
+                visited = apply(visitor, &plain, message, &spare);
+                visited.is_ok()
+            },
+            spare: &spare,
         },
     );
     read.and(visited)
@@ -362,10 +444,19 @@ fn choose(
 }
 
 /// Hand one message of the reader to the visitor.
-fn apply(visitor: &mut dyn Visitor, sheets: &[SheetMeta], message: Message) -> Result<()> {
+fn apply(
+    visitor: &mut dyn Visitor,
+    sheets: &[SheetMeta],
+    message: Message,
+    spare: &Spare,
+) -> Result<()> {
     match message {
         Message::Begin(index, merges) => visitor.begin(&sheets[index], merges),
-        Message::Rows(batch) => batch.into_iter().try_for_each(|row| visitor.row(row)),
+        Message::Cells(batch) => {
+            let visited = batch.rows().try_for_each(|row| visitor.row(row));
+            batch.recycle(spare);
+            visited
+        }
         Message::End => visitor.end(),
     }
 }
@@ -443,13 +534,13 @@ fn read_sheets(
     sheets: &[(usize, String)],
     scanned: &mut Option<Scanned>,
     chosen: &mut Chosen,
-    emit: &mut dyn FnMut(Message) -> bool,
+    out: &mut Out<'_>,
 ) -> Result<()> {
     for (index, name) in sheets {
         if chosen.peek(*index) == Some(false) {
             continue;
         }
-        match read_sheet(path, book, *index, name, scanned, chosen, emit) {
+        match read_sheet(path, book, *index, name, scanned, chosen, out) {
             Ok(SheetRead::Done) => {}
             Ok(SheetRead::Stop) => return Ok(()),
             Err(e) if chosen.wait(*index) => return Err(e),
@@ -467,7 +558,7 @@ fn read_sheet(
     name: &str,
     scanned: &mut Option<Scanned>,
     chosen: &mut Chosen,
-    emit: &mut dyn FnMut(Message) -> bool,
+    out: &mut Out<'_>,
 ) -> Result<SheetRead> {
     let merges = match book {
         StreamBook::Xlsx(b) => {
@@ -485,15 +576,15 @@ fn read_sheet(
         }
         StreamBook::Xlsb(_) => Vec::new(),
     };
-    if !emit(Message::Begin(index, merges)) {
+    if !(out.emit)(Message::Begin(index, merges)) {
         return Ok(SheetRead::Stop);
     }
-    let mut rows = RowAssembler::new(path, name, emit);
-    // a cell into its row; where reading ends early, how (the sheet turned
+    let mut rows = Batcher::new(path, name, out);
+    // a cell into the batch; where reading ends early, how (the sheet turned
     // out not chosen, looked at now and then, or the visitor is gone)
     let mut n = 0usize;
-    let mut take = |row: u32, col: u32, text: String| -> Result<Option<SheetRead>> {
-        if !rows.push(row, col, text)? {
+    let mut take = |row: u32, col: u32, value: &DataRef<'_>| -> Result<Option<SheetRead>> {
+        if !rows.push(row, col, value)? {
             return Ok(Some(SheetRead::Stop));
         }
         n += 1;
@@ -510,7 +601,7 @@ fn read_sheet(
                 .map_err(|e| xlsx_error(path, Some(name), e))?
             {
                 let (row, col) = cell.get_position();
-                if let Some(end) = take(row, col, data_ref_text(cell.get_value()))? {
+                if let Some(end) = take(row, col, cell.get_value())? {
                     return Ok(end);
                 }
             }
@@ -521,7 +612,7 @@ fn read_sheet(
                 .map_err(|e| xlsb_error(path, e))?;
             while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
                 let (row, col) = cell.get_position();
-                if let Some(end) = take(row, col, data_ref_text(cell.get_value()))? {
+                if let Some(end) = take(row, col, cell.get_value())? {
                     return Ok(end);
                 }
             }
@@ -530,7 +621,7 @@ fn read_sheet(
     if chosen.peek(index) == Some(false) {
         return Ok(SheetRead::Done);
     }
-    Ok(if rows.finish() && emit(Message::End) {
+    Ok(if rows.finish() && (out.emit)(Message::End) {
         SheetRead::Done
     } else {
         SheetRead::Stop
@@ -540,36 +631,40 @@ fn read_sheet(
 /// Cells read between two looks at whether the sheet being read was chosen.
 const LOOK_AGAIN: usize = 256;
 
-/// Cells in sheet order into rows, handed on in batches.
-struct RowAssembler<'a, 'b> {
+/// Cells in sheet order into batches of [`BATCH`] rows, handed on.
+struct Batcher<'a, 'b, 'c> {
     path: &'a Path,
     name: &'a str,
-    emit: &'b mut dyn FnMut(Message) -> bool,
-    current: Option<Row>,
-    /// Cells of the row before (at most [`WIDTH_HINT`]): room made at once.
-    width: usize,
-    batch: Vec<Row>,
+    out: &'b mut Out<'c>,
+    batch: Cells,
+    /// The row of the last cell, and how many rows the batch has begun.
+    row: Option<u32>,
+    rows: usize,
 }
 
 /// The most cells a row is given room for before they come: a sheet with
 /// one very wide row must not make every row that wide.
 const WIDTH_HINT: usize = 64;
 
-impl<'a, 'b> RowAssembler<'a, 'b> {
-    fn new(path: &'a Path, name: &'a str, emit: &'b mut dyn FnMut(Message) -> bool) -> Self {
-        RowAssembler {
+impl<'a, 'b, 'c> Batcher<'a, 'b, 'c> {
+    fn new(path: &'a Path, name: &'a str, out: &'b mut Out<'c>) -> Self {
+        let batch = Cells::take(out.spare);
+        Batcher {
             path,
             name,
-            emit,
-            current: None,
-            width: 0,
-            batch: Vec::with_capacity(BATCH),
+            out,
+            batch,
+            row: None,
+            rows: 0,
         }
     }
 
-    /// Add a cell (0-based row and column); false when the visitor is gone.
-    fn push(&mut self, row: u32, col: u32, text: String) -> Result<bool> {
-        if text.is_empty() {
+    /// Add a cell (0-based row and column) unless it is empty; false when
+    /// the visitor is gone.
+    fn push(&mut self, row: u32, col: u32, value: &DataRef<'_>) -> Result<bool> {
+        let start = self.batch.text.len();
+        push_data_ref(&mut self.batch.text, value);
+        if self.batch.text.len() == start {
             return Ok(true);
         }
         if col >= MAX_COLUMNS {
@@ -584,43 +679,30 @@ impl<'a, 'b> RowAssembler<'a, 'b> {
             ));
         }
         let number = row + 1;
-        // rows come in ascending order in any workbook a spreadsheet
-        // program writes; a row met again starts a row of its own
-        if self.current.as_ref().map(|r| r.number) != Some(number) && !self.flush() {
-            return Ok(false);
+        if self.row != Some(number) {
+            if self.rows == BATCH {
+                // the full batch goes; this cell's text begins the next
+                let mut next = Cells::take(self.out.spare);
+                next.text.push_str(&self.batch.text[start..]);
+                self.batch.text.truncate(start);
+                let full = std::mem::replace(&mut self.batch, next);
+                if !(self.out.emit)(Message::Cells(full)) {
+                    return Ok(false);
+                }
+                self.rows = 0;
+            }
+            self.row = Some(number);
+            self.rows += 1;
         }
-        let width = self.width;
-        let current = self.current.get_or_insert_with(|| Row {
-            number,
-            // most rows are as wide as the one above
-            cells: Vec::with_capacity(width),
-        });
-        let col = col as usize;
-        if current.cells.len() <= col {
-            current.cells.resize(col + 1, String::new());
-        }
-        current.cells[col] = text;
+        let end = self.batch.text.len();
+        self.batch.cells.push((number, col, end));
         Ok(true)
-    }
-
-    fn flush(&mut self) -> bool {
-        if let Some(row) = self.current.take() {
-            self.width = row.cells.len().min(WIDTH_HINT);
-            self.batch.push(row);
-        }
-        if self.batch.len() >= BATCH {
-            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-            return (self.emit)(Message::Rows(batch));
-        }
-        true
     }
 
     /// Send what is left; false when the visitor is gone.
     fn finish(mut self) -> bool {
-        if let Some(row) = self.current.take() {
-            self.batch.push(row);
-        }
-        self.batch.is_empty() || (self.emit)(Message::Rows(std::mem::take(&mut self.batch)))
+        self.batch.cells.is_empty()
+            || (self.out.emit)(Message::Cells(std::mem::take(&mut self.batch)))
     }
 }
 
@@ -819,17 +901,22 @@ impl<'a> SheetBuilder<'a> {
     }
 }
 
-fn data_ref_text(value: &DataRef<'_>) -> String {
+/// A cell's text, as [`data_text`] makes it, added to `out`.
+fn push_data_ref(out: &mut String, value: &DataRef<'_>) {
     match value {
-        DataRef::SharedString(s) => clean(s),
-        DataRef::String(s) => clean(s),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number_text(*f),
-        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
-        DataRef::DateTime(d) => date_text(d),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => format!("{e}"),
-        DataRef::Empty => String::new(),
+        DataRef::SharedString(s) => push_clean(out, s),
+        DataRef::String(s) => push_clean(out, s),
+        DataRef::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        DataRef::Float(f) => out.push_str(&number_text(*f)),
+        DataRef::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+        DataRef::DateTime(d) => out.push_str(&date_text(d)),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => out.push_str(s),
+        DataRef::Error(e) => {
+            let _ = write!(out, "{e}");
+        }
+        DataRef::Empty => {}
     }
 }
 
@@ -848,12 +935,21 @@ fn data_text(value: &Data) -> String {
 
 /// Cell text with Windows line breaks made plain and NULs dropped.
 fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_clean(&mut out, s);
+    out
+}
+
+/// [`clean`] of `s`, added to `out`.
+fn push_clean(out: &mut String, s: &str) {
     if memchr::memchr2(b'\r', b'\0', s.as_bytes()).is_some() {
-        s.replace("\r\n", "\n")
-            .replace(['\r'], "\n")
-            .replace('\0', "")
+        out.push_str(
+            &s.replace("\r\n", "\n")
+                .replace(['\r'], "\n")
+                .replace('\0', ""),
+        );
     } else {
-        s.to_owned()
+        out.push_str(s);
     }
 }
 
@@ -964,5 +1060,120 @@ mod tests {
         assert!(bomb(&mut zip, 4096, 1 << 20).is_some_and(|w| w.contains("sharedStrings")));
         assert!(bomb(&mut zip, 1 << 20, 4096).is_some());
         assert!(bomb(&mut zip, 1 << 20, 1 << 20).is_none());
+    }
+
+    /// Cells through a [`Batcher`] and back into rows, as the visitor gets
+    /// them; `spare` holds the batches handed back.
+    fn batched(cells: &[(u32, u32, &str)], spare: &Spare) -> (Vec<Row>, usize) {
+        let mut batches = Vec::new();
+        let mut emit = |message| {
+            if let Message::Cells(batch) = message {
+                batches.push(batch);
+            }
+            true
+        };
+        let mut out = Out {
+            emit: &mut emit,
+            spare,
+        };
+        let mut batcher = Batcher::new(Path::new("t.xlsx"), "Sheet1", &mut out);
+        for &(row, col, text) in cells {
+            assert!(batcher
+                .push(row, col, &DataRef::SharedString(text))
+                .unwrap());
+        }
+        assert!(batcher.finish());
+        let count = batches.len();
+        let mut rows = Vec::new();
+        for batch in batches {
+            rows.extend(batch.rows());
+            batch.recycle(spare);
+        }
+        (rows, count)
+    }
+
+    #[test]
+    fn cells_come_back_as_rows_each_at_its_column() {
+        let spare = Spare::default();
+        let (rows, batches) = batched(
+            &[
+                (0, 0, "項番"),
+                (0, 2, "対策"),
+                (1, 1, ""),
+                (2, 1, "1-1"),
+                (2, 3, "経営陣は、…\r\n文書化すること"),
+                (2, 4, "\0"),
+            ],
+            &spare,
+        );
+        assert_eq!(batches, 1);
+        let cells = |cells: &[&str]| cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rows,
+            vec![
+                Row {
+                    number: 1,
+                    cells: cells(&["項番", "", "対策"]),
+                },
+                // row 2 held only an empty cell: no row at all
+                Row {
+                    number: 3,
+                    cells: cells(&["", "1-1", "", "経営陣は、…\n文書化すること"]),
+                },
+            ]
+        );
+    }
+
+    /// A batch ends between rows, never inside one: the cell that begins
+    /// row BATCH + 1 begins the next batch, its text with it. The batches
+    /// handed back are filled again.
+    #[test]
+    fn batches_break_between_rows_and_their_buffers_are_filled_again() {
+        let texts: Vec<String> = (0..3 * BATCH).map(|i| format!("行{i}の値")).collect();
+        let mut cells = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            cells.push((i as u32, 0, text.as_str()));
+            cells.push((i as u32, 2, "○"));
+        }
+        let spare = Spare::default();
+        let (rows, batches) = batched(&cells, &spare);
+        assert_eq!(batches, 3);
+        assert_eq!(rows.len(), 3 * BATCH);
+        for (i, row) in rows.iter().enumerate() {
+            assert_eq!(row.number, i as u32 + 1);
+            assert_eq!(row.cells, vec![texts[i].clone(), String::new(), "○".into()]);
+        }
+        // the three batches came back; a second sheet takes them again
+        assert_eq!(spare.lock().unwrap().len(), 3);
+        let (again, _) = batched(&cells, &spare);
+        assert_eq!(again, rows);
+        assert_eq!(spare.lock().unwrap().len(), 3);
+    }
+
+    /// A row met again after another (which no spreadsheet program writes)
+    /// is a row of its own, as the reader read it.
+    #[test]
+    fn a_row_met_again_is_a_row_of_its_own() {
+        let (rows, _) = batched(&[(4, 0, "a"), (5, 0, "b"), (4, 1, "c")], &Spare::default());
+        let numbers: Vec<u32> = rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![5, 6, 5]);
+        assert_eq!(rows[2].cells, vec![String::new(), "c".to_string()]);
+    }
+
+    #[test]
+    fn a_cell_past_xfd_is_refused_and_an_empty_one_is_not() {
+        let spare = Spare::default();
+        let mut emit = |_| true;
+        let mut out = Out {
+            emit: &mut emit,
+            spare: &spare,
+        };
+        let mut batcher = Batcher::new(Path::new("t.xlsx"), "Sheet1", &mut out);
+        assert!(batcher.push(0, MAX_COLUMNS, &DataRef::Empty).unwrap());
+        let refused = batcher.push(0, MAX_COLUMNS, &DataRef::Int(1)).unwrap_err();
+        assert!(
+            refused.to_string().contains("beyond column XFD"),
+            "{refused}"
+        );
     }
 }
