@@ -44,6 +44,28 @@ where
     Ok((guard.join(), mine))
 }
 
+/// The core the calling thread runs on, where the system can tell.
+pub fn current_core() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: no arguments; -1 on failure.
+        usize::try_from(unsafe { libc::sched_getcpu() }).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// Move the calling thread to `core` at once, where it may run (a core the
+/// process may not use, or a system without affinity: nothing is done); the
+/// scheduler may move it anywhere again later.
+pub fn move_to(core: usize) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: the calling thread's own handle, alive while it runs.
+    linux::place(unsafe { libc::pthread_self() }, linux::Core::Id(core));
+    #[cfg(not(target_os = "linux"))]
+    let _ = core;
+}
+
 /// A thread joined when dropped, so that it never outlives what it borrows:
 /// on the way out of [`beside`], returning or unwinding.
 struct Joined<T>(Option<std::thread::JoinHandle<T>>);
@@ -98,6 +120,8 @@ mod linux {
         NotThis,
         /// The n-th (modulo their number).
         Nth(usize),
+        /// This one, if the process may use it.
+        Id(usize),
     }
 
     /// Narrow `thread`'s affinity to `core`, which moves it there if it has
@@ -128,6 +152,7 @@ mod linux {
                 Core::NotThis => cores.iter().copied().find(|&c| Some(c) != here),
                 Core::Nth(n) if cores.len() > 1 => Some(cores[n % cores.len()]),
                 Core::Nth(_) => None,
+                Core::Id(id) => cores.contains(&id).then_some(id),
             }?;
             let mut one: libc::cpu_set_t = std::mem::zeroed();
             libc::CPU_SET(start, &mut one);
@@ -167,6 +192,29 @@ mod linux {
                     .filter(|&c| libc::CPU_ISSET(c, &set))
                     .collect()
             }
+        }
+
+        /// A thread moved to a core runs there at once, and may still use
+        /// every core afterwards; a core the process may not use is no move.
+        #[test]
+        fn a_thread_moves_to_the_core_it_is_sent_to() {
+            std::thread::spawn(|| {
+                let cores = allowed();
+                let Some(start) = core() else {
+                    eprintln!("no way to tell the core: nothing to move");
+                    return;
+                };
+                for &c in cores.iter().chain([&start]) {
+                    crate::threads::move_to(c);
+                    assert_eq!(core(), Some(c));
+                }
+                crate::threads::move_to(libc::CPU_SETSIZE as usize + 1);
+                assert_eq!(core(), Some(start));
+                assert_eq!(allowed(), cores, "widened again");
+                assert_eq!(crate::threads::current_core(), core());
+            })
+            .join()
+            .unwrap();
         }
 
         /// A thread that has not run yet starts on the core it is narrowed
