@@ -11,7 +11,9 @@
 //! thread spawned here is put on another core than its parent's at once (its
 //! affinity narrowed to that core, then widened again to every core the
 //! process may use, which moves nothing), and rayon's workers on the cores
-//! in turn. Where the process may use one
+//! in turn. A thread may also move itself to a core ([`move_to`]): the
+//! laying-out thread of a catalog goes to the reading thread's core for the
+//! rows left once that one is done. Where the process may use one
 //! core only, or the system has no affinity (other than Linux), nothing is
 //! done. This module only places threads; what they do is the callers'.
 
