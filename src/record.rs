@@ -374,9 +374,6 @@ impl Numberer {
             self.previous = Some((record.block, parts.clone()));
         }
         read_run(&mut run);
-        // (the queue grows as it needs to: most records leave it as soon as
-        // their ids are settled, and a ring made a window wide at once would
-        // be walked through whole, a fresh page every dozen records)
         // a run is one group (major, middle): it has a minor level if any
         // of its records has one
         if let Some((_, p)) = run.iter().find(|(_, p)| p.minor.is_some()) {
@@ -391,6 +388,9 @@ impl Numberer {
             if let Some(id) = &printed {
                 *self.queued.entry(key(id)).or_insert(0) += 1;
             }
+            // the queue grows as it needs to: most records leave it as soon
+            // as their ids are settled, and a ring made a window wide at once
+            // would be walked through whole, a fresh page every dozen records
             self.queue.push_back(Pending {
                 record,
                 parts,
