@@ -314,8 +314,7 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
     let read = move || -> Result<()> {
         let mut book = open_book(path, input, format)?;
         let sheets = worksheets(&book);
-        let order: Vec<(usize, String)> =
-            sheets.iter().map(|(m, n)| (m.index, n.clone())).collect();
+        let order = reading_order(&sheets);
         if sheets_tx.send(sheets).is_err() {
             return Ok(());
         }
@@ -393,7 +392,7 @@ fn stream_here(
 ) -> Result<()> {
     let mut book = open_book(path, input, format)?;
     let sheets = worksheets(&book);
-    let order: Vec<(usize, String)> = sheets.iter().map(|(m, n)| (m.index, n.clone())).collect();
+    let order = reading_order(&sheets);
     let (plain, chosen) = choose(visitor, format, sheets)?;
     if !chosen.contains(&true) {
         return Ok(());
@@ -432,6 +431,11 @@ fn scan(input: Input<'_>, format: Format) -> Option<Scanned> {
         Format::Xlsx => Scanned::of(input),
         _ => None,
     }
+}
+
+/// The worksheets as the reader goes through them: position and name.
+fn reading_order(sheets: &[(SheetMeta, String)]) -> Vec<(usize, String)> {
+    sheets.iter().map(|(m, n)| (m.index, n.clone())).collect()
 }
 
 /// The workbook's worksheets in order, as the visitor is told of them, with
