@@ -238,16 +238,39 @@ type Spare = std::sync::Mutex<Vec<Cells>>;
 struct Out<'a> {
     emit: &'a mut dyn FnMut(Message) -> bool,
     spare: &'a Spare,
+    /// The most text and cells a batch has held yet: a new batch is given
+    /// that room at once rather than grown to it by doubling, each doubling
+    /// a copy into memory touched for the first time.
+    room: (usize, usize),
+}
+
+impl<'a> Out<'a> {
+    fn new(emit: &'a mut dyn FnMut(Message) -> bool, spare: &'a Spare) -> Self {
+        Out {
+            emit,
+            spare,
+            room: (0, 0),
+        }
+    }
+
+    /// An emptied batch to fill, or a new one with room for the largest yet.
+    fn fresh(&self) -> Cells {
+        let recycled = self.spare.lock().ok().and_then(|mut spare| spare.pop());
+        recycled.unwrap_or_else(|| Cells {
+            text: String::with_capacity(self.room.0),
+            cells: Vec::with_capacity(self.room.1),
+        })
+    }
+
+    /// Hand a batch on; false when the visitor is gone.
+    fn send(&mut self, batch: Cells) -> bool {
+        self.room.0 = self.room.0.max(batch.text.len());
+        self.room.1 = self.room.1.max(batch.cells.len());
+        (self.emit)(Message::Cells(batch))
+    }
 }
 
 impl Cells {
-    /// An emptied batch to fill, or a new one.
-    fn take(spare: &Spare) -> Cells {
-        (spare.lock().ok())
-            .and_then(|mut spare| spare.pop())
-            .unwrap_or_default()
-    }
-
     /// Empty the batch and leave it for the next.
     fn recycle(mut self, spare: &Spare) {
         self.text.clear();
@@ -307,7 +330,9 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
     let (scanned_tx, scanned_rx) = sync_channel::<Option<Scanned>>(1);
     let (sheets_tx, sheets_rx) = sync_channel::<Vec<(SheetMeta, String)>>(1);
     let (chosen_tx, chosen_rx) = sync_channel::<Vec<bool>>(1);
-    let (tx, rx) = sync_channel::<Message>(16);
+    // a few batches ahead at most: the buffers go round, and a reader faster
+    // than the layout waits instead of filling fresh memory
+    let (tx, rx) = sync_channel::<Message>(4);
     let spare = &Spare::default();
     // the core the reading thread was on when it was done
     let done_on = &AtomicUsize::new(usize::MAX);
@@ -326,10 +351,7 @@ fn stream(path: &Path, input: Input<'_>, format: Format, visitor: &mut dyn Visit
             &order,
             &mut scanned,
             &mut Chosen::Coming(chosen_rx),
-            &mut Out {
-                emit: &mut |message| tx.send(message).is_ok(),
-                spare,
-            },
+            &mut Out::new(&mut |message| tx.send(message).is_ok(), spare),
         )
         .inspect(|_| {
             if let Some(core) = crate::threads::current_core() {
@@ -406,13 +428,13 @@ fn stream_here(
         &order,
         &mut scanned,
         &mut Chosen::Known(chosen),
-        &mut Out {
-            emit: &mut |message| {
+        &mut Out::new(
+            &mut |message| {
                 visited = apply(visitor, &plain, message, &spare);
                 visited.is_ok()
             },
-            spare: &spare,
-        },
+            &spare,
+        ),
     );
     read.and(visited)
 }
@@ -676,7 +698,7 @@ const WIDTH_HINT: usize = 64;
 
 impl<'a, 'b, 'c> Batcher<'a, 'b, 'c> {
     fn new(path: &'a Path, name: &'a str, out: &'b mut Out<'c>) -> Self {
-        let batch = Cells::take(out.spare);
+        let batch = out.fresh();
         Batcher {
             path,
             name,
@@ -710,11 +732,11 @@ impl<'a, 'b, 'c> Batcher<'a, 'b, 'c> {
         if self.row != Some(number) {
             if self.rows == BATCH {
                 // the full batch goes; this cell's text begins the next
-                let mut next = Cells::take(self.out.spare);
+                let mut next = self.out.fresh();
                 next.text.push_str(&self.batch.text[start..]);
                 self.batch.text.truncate(start);
                 let full = std::mem::replace(&mut self.batch, next);
-                if !(self.out.emit)(Message::Cells(full)) {
+                if !self.out.send(full) {
                     return Ok(false);
                 }
                 self.rows = 0;
@@ -729,8 +751,7 @@ impl<'a, 'b, 'c> Batcher<'a, 'b, 'c> {
 
     /// Send what is left; false when the visitor is gone.
     fn finish(mut self) -> bool {
-        self.batch.cells.is_empty()
-            || (self.out.emit)(Message::Cells(std::mem::take(&mut self.batch)))
+        self.batch.cells.is_empty() || self.out.send(std::mem::take(&mut self.batch))
     }
 }
 
@@ -1100,10 +1121,7 @@ mod tests {
             }
             true
         };
-        let mut out = Out {
-            emit: &mut emit,
-            spare,
-        };
+        let mut out = Out::new(&mut emit, spare);
         let mut batcher = Batcher::new(Path::new("t.xlsx"), "Sheet1", &mut out);
         for &(row, col, text) in cells {
             assert!(batcher
@@ -1189,13 +1207,31 @@ mod tests {
     }
 
     #[test]
+    fn a_new_batch_has_room_for_the_largest_sent_and_an_emptied_one_comes_first() {
+        let spare = Spare::default();
+        let mut emit = |_| true;
+        let mut out = Out::new(&mut emit, &spare);
+        let mut first = out.fresh();
+        first.text.push_str(&"x".repeat(1000));
+        first
+            .cells
+            .extend((0..40).map(|c| (1, c, 25 * (c as usize + 1))));
+        assert!(out.send(first));
+        let fresh = out.fresh();
+        assert!(fresh.text.capacity() >= 1000, "{}", fresh.text.capacity());
+        assert!(fresh.cells.capacity() >= 40, "{}", fresh.cells.capacity());
+        let mut emptied = Cells::default();
+        emptied.text.push('y');
+        emptied.recycle(&spare);
+        let again = out.fresh();
+        assert!(again.text.is_empty() && again.text.capacity() < 1000);
+    }
+
+    #[test]
     fn a_cell_past_xfd_is_refused_and_an_empty_one_is_not() {
         let spare = Spare::default();
         let mut emit = |_| true;
-        let mut out = Out {
-            emit: &mut emit,
-            spare: &spare,
-        };
+        let mut out = Out::new(&mut emit, &spare);
         let mut batcher = Batcher::new(Path::new("t.xlsx"), "Sheet1", &mut out);
         assert!(batcher.push(0, MAX_COLUMNS, &DataRef::Empty).unwrap());
         let refused = batcher.push(0, MAX_COLUMNS, &DataRef::Int(1)).unwrap_err();
