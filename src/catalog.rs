@@ -225,6 +225,10 @@ struct Pipeline<'a> {
     only: Option<&'a str>,
     sink: &'a mut dyn Sink,
     detector: layout::Detector,
+    /// A text table is read as a text table until its first row shows it
+    /// is a catalog this tool wrote ([`layout::Trusted`]).
+    text: bool,
+    trusted: Option<layout::Trusted>,
     numberer: record::Numberer,
     blocks: Vec<crate::layout::Block>,
     /// The sheets of the file, named in errors.
@@ -246,6 +250,8 @@ impl<'a> Pipeline<'a> {
             sink,
             detector: layout::Detector::new(path, options.sheet.as_deref())
                 .with_window(options.window),
+            text: false,
+            trusted: None,
             numberer: record::Numberer::new(path).with_window(options.window),
             blocks: Vec::new(),
             sheets: Vec::new(),
@@ -266,7 +272,11 @@ impl<'a> Pipeline<'a> {
 
     /// Pass on what the layout and numbering stages have found.
     fn pump(&mut self) -> Result<()> {
-        let mut events = self.detector.take(std::mem::take(&mut self.events));
+        let spare = std::mem::take(&mut self.events);
+        let mut events = match &mut self.trusted {
+            Some(trusted) => trusted.take(spare),
+            None => self.detector.take(spare),
+        };
         for event in events.drain(..) {
             match event {
                 layout::Event::Block(index, block) => {
@@ -346,10 +356,14 @@ impl<'a> Pipeline<'a> {
     fn finish(mut self) -> Result<Outline> {
         self.numberer.finish();
         self.numbered()?;
-        if self.detector.filled_rows() == 0 && !self.detector.skipped() {
+        let (filled_rows, blocks) = match &self.trusted {
+            Some(trusted) => (trusted.filled_rows(), trusted.blocks()),
+            None => (self.detector.filled_rows(), self.detector.blocks()),
+        };
+        if filled_rows == 0 && !self.detector.skipped() {
             return Err(Error::at(self.path, ErrorKind::Empty));
         }
-        if self.detector.blocks() == 0 {
+        if blocks == 0 {
             let examined = match (self.only, self.sheets.len()) {
                 (Some(only), _) => format!("sheet {only:?}"),
                 (None, 1) if self.sheets[0].is_none() => "the file".to_owned(),
@@ -383,11 +397,12 @@ fn take_text(record: &mut RawRecord, role: Role) -> String {
 impl source::Visitor for Pipeline<'_> {
     fn start(
         &mut self,
-        _: source::Format,
+        format: source::Format,
         notes: &[String],
         sheets: &[source::SheetMeta],
     ) -> Result<Vec<bool>> {
         self.sheets = sheets.iter().map(|s| s.name.clone()).collect();
+        self.text = format == source::Format::Text;
         if let Some(only) = self.only {
             let by_position = only
                 .parse::<usize>()
@@ -414,12 +429,25 @@ impl source::Visitor for Pipeline<'_> {
     }
 
     fn row(&mut self, row: crate::grid::Row) -> Result<()> {
-        self.detector.row(row);
+        match &mut self.trusted {
+            Some(trusted) => trusted.row(row),
+            None => {
+                if self.text && self.detector.filled_rows() == 0 {
+                    self.trusted = layout::Trusted::of(self.path, &row);
+                }
+                if self.trusted.is_none() {
+                    self.detector.row(row);
+                }
+            }
+        }
         self.pump()
     }
 
     fn end(&mut self) -> Result<()> {
-        self.detector.end();
+        match &mut self.trusted {
+            Some(trusted) => trusted.end(),
+            None => self.detector.end(),
+        }
         self.pump()
     }
 }

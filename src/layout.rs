@@ -541,6 +541,131 @@ impl Detector {
     }
 }
 
+/// The layout of a text table that opens with the header `checksheet
+/// catalog` writes (`id,major,…,check`, then `sheet,row` or not): a catalog
+/// exported by this tool and perhaps corrected by hand. Its columns are what
+/// the header says, row after row, so no row is realigned and no header is
+/// searched for: each row is trimmed and placed column by column, then told
+/// apart as [`Detector`] tells its rows (blank, section and note rows
+/// skipped; cells beyond the header are stray), except that a row with a
+/// number is an item even without text: the export of an answer sheet that
+/// prints only numbers lists its items so. The header repeated on a later
+/// row begins a new block, as it would there.
+pub struct Trusted {
+    file: std::path::PathBuf,
+    header: Vec<String>,
+    block: Block,
+    index: usize,
+    filled_rows: usize,
+    records: usize,
+    out: Vec<Event>,
+}
+
+/// The catalog's own columns, in order: the first eleven must be there,
+/// `sheet` and `row` may follow.
+const OWN_HEADER: [&str; 13] = crate::report::CATALOG_COLUMNS;
+const OWN_REQUIRED: usize = 11;
+
+impl Trusted {
+    /// The layout of a table whose first row is `header`, when that is the
+    /// header `checksheet catalog` writes (cells compared trimmed).
+    pub fn of(file: &std::path::Path, header: &Row) -> Option<Trusted> {
+        let cells = &header.cells;
+        let own = header.number == 1
+            && (OWN_REQUIRED..=OWN_HEADER.len()).contains(&cells.len())
+            && cells.iter().zip(OWN_HEADER).all(|(c, h)| c.trim() == h);
+        if !own {
+            return None;
+        }
+        let header: Vec<String> = cells.iter().map(|c| c.trim().to_owned()).collect();
+        let block = Block {
+            sheet: None,
+            header_rows: vec![1],
+            columns: header.iter().map(|c| role_of(c)).collect(),
+            unlabeled: vec![false; header.len()],
+        };
+        let mut trusted = Trusted {
+            file: file.to_path_buf(),
+            header,
+            block,
+            index: 0,
+            filled_rows: 1,
+            records: 0,
+            out: Vec::new(),
+        };
+        trusted.out.push(Event::Block(0, trusted.block.clone()));
+        Some(trusted)
+    }
+
+    /// What was found since the last call (see [`Detector::take`]).
+    pub fn take(&mut self, mut spare: Vec<Event>) -> Vec<Event> {
+        spare.clear();
+        std::mem::replace(&mut self.out, spare)
+    }
+
+    /// Rows holding something, the header included.
+    pub fn filled_rows(&self) -> usize {
+        self.filled_rows
+    }
+
+    /// Headers found (the first and its repetitions).
+    pub fn blocks(&self) -> usize {
+        self.index + 1
+    }
+
+    /// The next row of the table.
+    pub fn row(&mut self, mut row: Row) {
+        for cell in &mut row.cells {
+            let t = cell.trim();
+            if t.len() != cell.len() {
+                *cell = t.to_owned();
+            }
+        }
+        if row.cells.iter().all(String::is_empty) {
+            return;
+        }
+        self.filled_rows += 1;
+        if row.cells == self.header {
+            self.index += 1;
+            self.block.header_rows = vec![row.number];
+            self.out.push(Event::Block(self.index, self.block.clone()));
+            return;
+        }
+        if is_section_or_note(&row, &self.block.columns) {
+            return;
+        }
+        let width = self.block.columns.len();
+        let columns = &self.block.columns;
+        match placed(
+            &self.block,
+            self.index,
+            row,
+            |i| (i < width).then_some(i),
+            columns,
+            true,
+            &self.file,
+        ) {
+            Placed::Record(r) => {
+                self.records += 1;
+                self.out.push(Event::Record(r));
+            }
+            Placed::Orphan(r) => self.out.push(Event::Orphan(r)),
+            Placed::Note(d) => self.out.push(Event::Diagnostic(d)),
+            Placed::Nothing => {}
+        }
+    }
+
+    /// The table has no more rows.
+    pub fn end(&mut self) {
+        if self.records == 0 {
+            self.out.push(Event::Diagnostic(Diagnostic::note(
+                Location::file(&self.file).sheet(None),
+                "a checklist header but no item rows",
+            )));
+        }
+    }
+}
+
 /// A row as the layout holds it: its views and the kind of each cell of
 /// its vertical view, typed once as the row comes in.
 struct Typed {
@@ -633,21 +758,46 @@ fn place_with(
         Some((own_score, own_map)) if own_score - block_score > ROW_MARGIN => own_map,
         _ => block_map,
     };
-    let vertical = row.vertical;
+    placed(
+        &block.block,
+        block.index,
+        row.vertical,
+        |i| map.get(i).copied().flatten(),
+        columns,
+        false,
+        file,
+    )
+}
+
+/// A row's cells placed under the columns `map` gives them (the header's
+/// column for each cell, `None`: unplaced), and what the row turns out to
+/// be: an item row (one with requirement or check text; on a sheet without
+/// text columns, or where `numbers_suffice`, one with a number or response
+/// too), a response on a row that is no item, a numbered row without text
+/// (noted), or nothing.
+fn placed(
+    block: &Block,
+    index: usize,
+    row: Row,
+    map: impl Fn(usize) -> Option<usize>,
+    columns: &[Option<Role>],
+    numbers_suffice: bool,
+    file: &std::path::Path,
+) -> Placed {
     let mut record = RawRecord {
-        sheet: block.block.sheet.clone(),
-        row: vertical.number,
-        block: block.index,
+        sheet: block.sheet.clone(),
+        row: row.number,
+        block: index,
         values: Vec::new(),
         stray: Vec::new(),
         realigned: false,
     };
-    let mut placed: Vec<(usize, Value)> = Vec::with_capacity(vertical.cells.len());
-    for (i, text) in vertical.cells.into_iter().enumerate() {
+    let mut placed: Vec<(usize, Value)> = Vec::with_capacity(row.cells.len());
+    for (i, text) in row.cells.into_iter().enumerate() {
         if text.is_empty() {
             continue;
         }
-        match map.get(i).copied().flatten() {
+        match map(i) {
             Some(j) => {
                 if i != j {
                     record.realigned = true;
@@ -671,7 +821,7 @@ fn place_with(
     record.values = placed.into_iter().map(|(_, v)| v).collect();
     let has_text = record.get(Role::Measure).is_some() || record.get(Role::Check).is_some();
     let numbered = record.values.iter().any(|v| v.role.is_number());
-    let textless_sheet = !block.block.has(Role::Measure) && !block.block.has(Role::Check);
+    let textless_sheet = numbers_suffice || (!block.has(Role::Measure) && !block.has(Role::Check));
     let responded = record.values.iter().any(|v| v.role.is_response());
     // on an answer sheet a row with a response but its number left
     // blank is an item too: its number is rebuilt from the rows around
@@ -683,7 +833,7 @@ fn place_with(
         Placed::Orphan(record)
     } else if numbered {
         let loc = Location::file(file)
-            .sheet(block.block.sheet.as_deref())
+            .sheet(block.sheet.as_deref())
             .cell(record.row, None);
         Placed::Note(Diagnostic::note(
             loc,
@@ -1342,6 +1492,80 @@ mod tests {
             number: n,
             cells: cells.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn the_tools_own_header_is_told_exactly() {
+        let file = std::path::Path::new("c.csv");
+        let own = OWN_HEADER.map(str::to_owned);
+        let of = |n: u32, cells: &[&str]| Trusted::of(file, &row(n, cells)).is_some();
+        let eleven: Vec<&str> = OWN_HEADER[..11].to_vec();
+        assert!(of(1, &eleven));
+        assert!(of(1, &OWN_HEADER[..12]));
+        assert!(of(1, &own.iter().map(String::as_str).collect::<Vec<_>>()));
+        let padded: Vec<String> = eleven.iter().map(|c| format!(" {c} ")).collect();
+        assert!(of(
+            1,
+            &padded.iter().map(String::as_str).collect::<Vec<_>>()
+        ));
+        // not on a later row, not short, not spelt otherwise, nothing more
+        assert!(!of(2, &eleven));
+        assert!(!of(1, &OWN_HEADER[..10]));
+        let mut respelt = eleven.clone();
+        respelt[0] = "ID";
+        assert!(!of(1, &respelt));
+        let mut more = own.iter().map(String::as_str).collect::<Vec<_>>();
+        more.push("answer");
+        assert!(!of(1, &more));
+        let mut trailing = eleven.clone();
+        trailing.push("");
+        assert!(!of(1, &trailing));
+    }
+
+    #[test]
+    fn under_the_tools_header_every_cell_stays_in_its_column() {
+        let file = std::path::Path::new("c.csv");
+        let mut trusted = Trusted::of(file, &row(1, &OWN_HEADER[..11])).expect("own header");
+        // a numbered row without text, a row whose level holds a long text,
+        // a blank row, a section title, the header again, a cell past it
+        let long =
+            "医療情報を保存する機器は、施錠された区画に設置し、入退室を管理して記録すること。";
+        trusted.row(row(2, &["1-1", "1", "", "", "1"]));
+        trusted.row(row(
+            3,
+            &["", "1", "", "", "2", "", long, "", "", "", "・規程"],
+        ));
+        trusted.row(row(4, &["", " "]));
+        trusted.row(row(5, &["", "", "", "", "", "", "", "運用管理"]));
+        trusted.row(row(6, &OWN_HEADER[..11]));
+        let mut past = vec![""; 11];
+        past[7] = "要件";
+        past.push("メモ");
+        trusted.row(row(7, &past));
+        trusted.end();
+        let events = trusted.take(Vec::new());
+        let blocks: Vec<usize> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Block(i, _) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(blocks, [0, 1]);
+        let records: Vec<&RawRecord> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Record(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(records.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 3, 7]);
+        assert_eq!(records[1].text(Role::Level), long);
+        assert!(!records[1].realigned);
+        assert_eq!(records[2].block, 1);
+        assert_eq!(records[2].stray, [(11, "メモ".to_owned())]);
+        assert_eq!(trusted.filled_rows(), 6);
+        assert_eq!(trusted.blocks(), 2);
     }
 
     #[test]
