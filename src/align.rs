@@ -105,7 +105,11 @@ const POSTINGS: usize = 256;
 
 /// What the aligner needs of an item, computed once.
 struct Prepared {
+    /// The requirement text folded (else the check text, where the
+    /// requirement text folds to nothing).
     key: String,
+    /// `key` is the requirement text's.
+    from_measure: bool,
     check: String,
     /// Bigrams of `key` and `check`, made when first needed: most items of
     /// two revisions pair by identical text and never need them.
@@ -135,20 +139,37 @@ fn grams_of(key: &str) -> Vec<u32> {
     out
 }
 
-fn prepare(items: &[Item]) -> Vec<Prepared> {
+fn prepare(items: &[Item], beside: Option<&Side<'_>>) -> Vec<Prepared> {
     use rayon::prelude::*;
+    // The texts of the list prepared before, by their raw form: a text
+    // both lists hold (most of two revisions) is folded once.
+    let (measures, checks) = match beside {
+        Some(side) => rayon::join(
+            || {
+                folded_by_raw(
+                    side,
+                    |item| &item.measure,
+                    |p| p.from_measure.then_some(&p.key),
+                )
+            },
+            || folded_by_raw(side, |item| &item.check, |p| Some(&p.check)),
+        ),
+        None => Default::default(),
+    };
+    let fold = |known: &HashMap<&str, &str>, text: &str| match known.get(text) {
+        Some(&folded) => folded.to_owned(),
+        None => compact(text),
+    };
     items
         .par_iter()
         .with_min_len(256)
         .map(|item| {
-            let measure = compact(&item.measure);
-            let check = compact(&item.check);
-            let key = if measure.is_empty() {
-                check.clone()
-            } else {
-                measure
-            };
+            let measure = fold(&measures, &item.measure);
+            let check = fold(&checks, &item.check);
+            let from_measure = !measure.is_empty();
+            let key = if from_measure { measure } else { check.clone() };
             Prepared {
+                from_measure,
                 grams: std::sync::OnceLock::new(),
                 check_grams: std::sync::OnceLock::new(),
                 key,
@@ -157,6 +178,24 @@ fn prepare(items: &[Item]) -> Vec<Prepared> {
             }
         })
         .collect()
+}
+
+/// The folded form of one text of each item of a prepared list, by the
+/// raw text (where the prepared item holds it; texts folded to nothing left
+/// out).
+fn folded_by_raw<'s>(
+    side: &'s Side<'_>,
+    raw: impl Fn(&'s Item) -> &'s str,
+    folded: impl Fn(&'s Prepared) -> Option<&'s String>,
+) -> HashMap<&'s str, &'s str> {
+    let mut known = HashMap::default();
+    known.reserve(side.items.len());
+    for (item, p) in side.items.iter().zip(&side.prepared) {
+        if let Some(folded) = folded(p).filter(|f| !f.is_empty()) {
+            known.insert(raw(item), folded.as_str());
+        }
+    }
+    known
 }
 
 impl Prepared {
@@ -402,14 +441,23 @@ impl<'a> Side<'a> {
     pub fn new(items: &'a [Item]) -> Side<'a> {
         Side {
             items,
-            prepared: prepare(items),
+            prepared: prepare(items, None),
+        }
+    }
+
+    /// A list prepared beside another: the texts both hold are folded once.
+    pub fn beside(items: &'a [Item], other: &Side<'_>) -> Side<'a> {
+        Side {
+            items,
+            prepared: prepare(items, Some(other)),
         }
     }
 }
 
 /// Pair two item lists.
 pub fn align(old: &[Item], new: &[Item], mapping: &Mapping) -> Alignment {
-    align_sides(&Side::new(old), &Side::new(new), mapping)
+    let old = Side::new(old);
+    align_sides(&old, &Side::beside(new, &old), mapping)
 }
 
 /// Each item's position by its id.
@@ -531,10 +579,11 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
     let fuzzy: Vec<(f64, f64, usize, usize)> = {
         use rayon::prelude::*;
         let state = &state;
-        (0..old.len())
-            .into_par_iter()
+        // the open items first: each parallel slice makes its own counts
+        // (a list long), so slices are made of open items only
+        let open: Vec<usize> = (0..old.len()).filter(|&i| open_old(state, i)).collect();
+        open.into_par_iter()
             .with_min_len(64)
-            .filter(|&i| open_old(state, i))
             .map_init(
                 || (vec![0u32; new.len()], Vec::new()),
                 |(counts, touched), i| {
@@ -713,17 +762,21 @@ fn gather(state: &mut State, view: &View<'_>) {
     let best: Vec<Found> = {
         use rayon::prelude::*;
         let state = &*state;
-        (0..view.pieces.len())
-            .into_par_iter()
+        // the free pieces first: each parallel slice makes its own counts
+        // (a list long), so slices are made of free pieces only
+        let free: Vec<(usize, Option<(usize, f64)>)> = (0..view.pieces.len())
+            .filter_map(|k| {
+                let partners = view.partners_of_piece(state, k);
+                let weak = weak.get(&k).copied().filter(|_| partners.len() == 1);
+                let paired = !partners.is_empty() && weak.is_none();
+                (!paired && !view.blocked_pieces[k]).then_some((k, weak))
+            })
+            .collect();
+        free.into_par_iter()
             .with_min_len(64)
             .map_init(
                 || (vec![0u32; view.wholes.len()], Vec::new()),
-                |(counts, touched), k| {
-                    let partners = view.partners_of_piece(state, k);
-                    let weak = weak.get(&k).copied().filter(|_| partners.len() == 1);
-                    if (!partners.is_empty() && weak.is_none()) || view.blocked_pieces[k] {
-                        return None;
-                    }
+                |(counts, touched), (k, weak)| {
                     let piece = view.pieces[k].grams();
                     let best = index
                         .candidates(piece, counts, touched)
@@ -823,6 +876,49 @@ mod tests {
             row: 1,
             origin: crate::record::IdOrigin::Printed,
         }
+    }
+
+    /// A list prepared beside another folds its texts as it would alone,
+    /// whatever the other list holds under the same raw texts.
+    #[test]
+    fn a_list_prepared_beside_another_is_prepared_as_alone() {
+        let with_check = |id: &str, measure: &str, check: &str| Item {
+            check: check.to_owned(),
+            ..item(id, measure)
+        };
+        let other = vec![
+            // a requirement text of white space alone: its key is the check
+            with_check("1-1", "\u{3000} ", "点検ＯＫ"),
+            with_check("1-2", "Ｗｉｄｅ Text", "・記録"),
+            with_check("1-3", "", "\u{3000} "),
+            with_check("1-4", "同じ", "同じ"),
+        ];
+        let items = vec![
+            with_check("2-1", "\u{3000} ", "別の点検"),
+            with_check("2-2", "Ｗｉｄｅ Text", "\u{3000} "),
+            with_check("2-3", "点検ＯＫ", "Ｗｉｄｅ Text"),
+            with_check("2-4", "", "同じ"),
+            with_check("2-5", "新しい要件", ""),
+        ];
+        let other = Side::new(&other);
+        let key = |p: &Prepared| {
+            (
+                p.key.clone(),
+                p.from_measure,
+                p.check.clone(),
+                p.group.clone(),
+            )
+        };
+        let alone: Vec<_> = prepare(&items, None).iter().map(key).collect();
+        let beside: Vec<_> = Side::beside(&items, &other)
+            .prepared
+            .iter()
+            .map(key)
+            .collect();
+        assert_eq!(beside, alone);
+        assert_eq!(alone[0].0, "別の点検");
+        assert!(!alone[0].1);
+        assert_eq!(alone[1].0, "widetext");
     }
 
     #[test]
