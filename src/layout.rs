@@ -524,15 +524,7 @@ impl Detector {
     }
 
     fn emit(&mut self, sheet: &mut SheetState, placed: Placed) {
-        match placed {
-            Placed::Record(r) => {
-                sheet.records += 1;
-                self.out.push(Event::Record(r));
-            }
-            Placed::Orphan(r) => self.out.push(Event::Orphan(r)),
-            Placed::Note(d) => self.out.push(Event::Diagnostic(d)),
-            Placed::Nothing => {}
-        }
+        self.out.extend(placed.event(&mut sheet.records));
     }
 
     fn finish_block(&mut self, sheet: &mut SheetState) {
@@ -636,7 +628,7 @@ impl Trusted {
         }
         let width = self.block.columns.len();
         let columns = &self.block.columns;
-        match placed(
+        let placed = placed(
             &self.block,
             self.index,
             row,
@@ -644,15 +636,8 @@ impl Trusted {
             columns,
             true,
             &self.file,
-        ) {
-            Placed::Record(r) => {
-                self.records += 1;
-                self.out.push(Event::Record(r));
-            }
-            Placed::Orphan(r) => self.out.push(Event::Orphan(r)),
-            Placed::Note(d) => self.out.push(Event::Diagnostic(d)),
-            Placed::Nothing => {}
-        }
+        );
+        self.out.extend(placed.event(&mut self.records));
     }
 
     /// The table has no more rows.
@@ -700,6 +685,22 @@ enum Placed {
     Orphan(RawRecord),
     Note(Diagnostic),
     Nothing,
+}
+
+impl Placed {
+    /// The event a placed row gives (none for nothing); an item row is
+    /// counted in `records`.
+    fn event(self, records: &mut usize) -> Option<Event> {
+        match self {
+            Placed::Record(r) => {
+                *records += 1;
+                Some(Event::Record(r))
+            }
+            Placed::Orphan(r) => Some(Event::Orphan(r)),
+            Placed::Note(d) => Some(Event::Diagnostic(d)),
+            Placed::Nothing => None,
+        }
+    }
 }
 
 /// The kind of each cell of a row, up to `width`. Short texts (group cells,
