@@ -617,7 +617,12 @@ impl Trusted {
             return;
         }
         self.filled_rows += 1;
-        if row.cells == self.header {
+        // (a spreadsheet program may pad a row with empty cells)
+        let width = self.header.len();
+        let repeated = row.cells.len() >= width
+            && row.cells[..width] == self.header[..]
+            && row.cells[width..].iter().all(String::is_empty);
+        if repeated {
             self.index += 1;
             self.block.header_rows = vec![row.number];
             self.out.push(Event::Block(self.index, self.block.clone()));
@@ -626,7 +631,6 @@ impl Trusted {
         if is_section_or_note(&row, &self.block.columns) {
             return;
         }
-        let width = self.block.columns.len();
         let columns = &self.block.columns;
         let placed = placed(
             &self.block,
@@ -1538,7 +1542,9 @@ mod tests {
         ));
         trusted.row(row(4, &["", " "]));
         trusted.row(row(5, &["", "", "", "", "", "", "", "運用管理"]));
-        trusted.row(row(6, &OWN_HEADER[..11]));
+        let mut padded_header = OWN_HEADER[..11].to_vec();
+        padded_header.push("");
+        trusted.row(row(6, &padded_header));
         let mut past = vec![""; 11];
         past[7] = "要件";
         past.push("メモ");
