@@ -198,6 +198,9 @@ struct BlockState {
     window: Vec<Typed>,
     window_cells: usize,
     settled: Option<Settled>,
+    /// A row with a number is an item even without text (under the tool's
+    /// own header: see [`Trusted`]).
+    numbers_suffice: bool,
 }
 
 /// A block's alignment, settled from the evidence of its first rows.
@@ -208,6 +211,19 @@ struct Settled {
     /// Per kind, its best fit under any column of the header plus the bonus
     /// for staying in place: what a row's own alignment could gain at most.
     best: [f32; KINDS],
+}
+
+impl Settled {
+    fn new(columns: Vec<Option<Role>>, width: usize, map: Vec<Option<usize>>) -> Settled {
+        let best = KIND_ORDER
+            .map(|k| columns.iter().map(|&r| fit(k, r)).fold(SKIP_CELL, f32::max) + SAME_COLUMN);
+        Settled {
+            columns,
+            width,
+            map,
+            best,
+        }
+    }
 }
 
 impl Detector {
@@ -415,6 +431,7 @@ impl Detector {
             window: self.fresh_window(),
             window_cells: 0,
             settled: None,
+            numbers_suffice: false,
         });
         self.blocks += 1;
         sheet.blocks += 1;
@@ -489,14 +506,7 @@ impl Detector {
             }
         }
         let (_, map) = align(&score, &skip, &same);
-        let best = KIND_ORDER
-            .map(|k| columns.iter().map(|&r| fit(k, r)).fold(SKIP_CELL, f32::max) + SAME_COLUMN);
-        block.settled = Some(Settled {
-            columns,
-            width,
-            map,
-            best,
-        });
+        block.settled = Some(Settled::new(columns, width, map));
         self.out
             .push(Event::Block(block.index, block.block.clone()));
         self.out.extend(notes.into_iter().map(Event::Diagnostic));
@@ -535,19 +545,19 @@ impl Detector {
 
 /// The layout of a text table that opens with the header `checksheet
 /// catalog` writes (`id,major,…,check`, then `sheet,row` or not): a catalog
-/// exported by this tool and perhaps corrected by hand. Its columns are what
-/// the header says, row after row, so no row is realigned and no header is
-/// searched for: each row is trimmed and placed column by column, then told
-/// apart as [`Detector`] tells its rows (blank, section and note rows
-/// skipped; cells beyond the header are stray), except that a row with a
-/// number is an item even without text: the export of an answer sheet that
-/// prints only numbers lists its items so. The header repeated on a later
-/// row begins a new block, as it would there.
+/// exported by this tool and perhaps corrected by hand. Its header needs no
+/// search and its block no settling: the columns are what the header says
+/// (the block's alignment is the identity). Each row is then told apart and
+/// laid out as [`Detector`] lays out a row of a settled block (blank,
+/// section and note rows skipped, a row whose cells were shifted by hand
+/// realigned by its content, cells beyond the header stray), except that a
+/// row with a number is an item even without text: the export of an answer
+/// sheet that prints only numbers lists its items so. The header repeated
+/// on a later row begins a new block, as it would there.
 pub struct Trusted {
     file: std::path::PathBuf,
     header: Vec<String>,
-    block: Block,
-    index: usize,
+    state: BlockState,
     filled_rows: usize,
     records: usize,
     out: Vec<Event>,
@@ -570,22 +580,35 @@ impl Trusted {
             return None;
         }
         let header: Vec<String> = cells.iter().map(|c| c.trim().to_owned()).collect();
+        let columns: Vec<Option<Role>> = header.iter().map(|c| role_of(c)).collect();
+        // each column its own; a cell past the header is placed nowhere
+        let identity = (0..columns.len()).map(Some).collect();
         let block = Block {
             sheet: None,
             header_rows: vec![1],
-            columns: header.iter().map(|c| role_of(c)).collect(),
+            columns: columns.clone(),
             unlabeled: vec![false; header.len()],
+        };
+        let state = BlockState {
+            index: 0,
+            found: columns.clone(),
+            block,
+            window: Vec::new(),
+            window_cells: 0,
+            settled: Some(Settled::new(columns, MAX_COLUMNS, identity)),
+            numbers_suffice: true,
         };
         let mut trusted = Trusted {
             file: file.to_path_buf(),
             header,
-            block,
-            index: 0,
+            state,
             filled_rows: 1,
             records: 0,
             out: Vec::new(),
         };
-        trusted.out.push(Event::Block(0, trusted.block.clone()));
+        trusted
+            .out
+            .push(Event::Block(0, trusted.state.block.clone()));
         Some(trusted)
     }
 
@@ -602,7 +625,7 @@ impl Trusted {
 
     /// Headers found (the first and its repetitions).
     pub fn blocks(&self) -> usize {
-        self.index + 1
+        self.state.index + 1
     }
 
     /// The next row of the table.
@@ -623,24 +646,16 @@ impl Trusted {
             && row.cells[..width] == self.header[..]
             && row.cells[width..].iter().all(String::is_empty);
         if repeated {
-            self.index += 1;
-            self.block.header_rows = vec![row.number];
-            self.out.push(Event::Block(self.index, self.block.clone()));
+            self.state.index += 1;
+            self.state.block.header_rows = vec![row.number];
+            self.out
+                .push(Event::Block(self.state.index, self.state.block.clone()));
             return;
         }
-        if is_section_or_note(&row, &self.block.columns) {
+        if is_section_or_note(&row, &self.state.found) {
             return;
         }
-        let columns = &self.block.columns;
-        let placed = placed(
-            &self.block,
-            self.index,
-            row,
-            |i| (i < width).then_some(i),
-            columns,
-            true,
-            &self.file,
-        );
+        let placed = place(&self.state, Typed::new(Spread::plain(row)), &self.file);
         self.out.extend(placed.event(&mut self.records));
     }
 
@@ -763,46 +778,21 @@ fn place_with(
         Some((own_score, own_map)) if own_score - block_score > ROW_MARGIN => own_map,
         _ => block_map,
     };
-    placed(
-        &block.block,
-        block.index,
-        row.vertical,
-        |i| map.get(i).copied().flatten(),
-        columns,
-        false,
-        file,
-    )
-}
-
-/// A row's cells placed under the columns `map` gives them (the header's
-/// column for each cell, `None`: unplaced), and what the row turns out to
-/// be: an item row (one with requirement or check text; on a sheet without
-/// text columns, or where `numbers_suffice`, one with a number or response
-/// too), a response on a row that is no item, a numbered row without text
-/// (noted), or nothing.
-fn placed(
-    block: &Block,
-    index: usize,
-    row: Row,
-    map: impl Fn(usize) -> Option<usize>,
-    columns: &[Option<Role>],
-    numbers_suffice: bool,
-    file: &std::path::Path,
-) -> Placed {
+    let vertical = row.vertical;
     let mut record = RawRecord {
-        sheet: block.sheet.clone(),
-        row: row.number,
-        block: index,
+        sheet: block.block.sheet.clone(),
+        row: vertical.number,
+        block: block.index,
         values: Vec::new(),
         stray: Vec::new(),
         realigned: false,
     };
-    let mut placed: Vec<(usize, Value)> = Vec::with_capacity(row.cells.len());
-    for (i, text) in row.cells.into_iter().enumerate() {
+    let mut placed: Vec<(usize, Value)> = Vec::with_capacity(vertical.cells.len());
+    for (i, text) in vertical.cells.into_iter().enumerate() {
         if text.is_empty() {
             continue;
         }
-        match map(i) {
+        match map.get(i).copied().flatten() {
             Some(j) => {
                 if i != j {
                     record.realigned = true;
@@ -826,7 +816,9 @@ fn placed(
     record.values = placed.into_iter().map(|(_, v)| v).collect();
     let has_text = record.get(Role::Measure).is_some() || record.get(Role::Check).is_some();
     let numbered = record.values.iter().any(|v| v.role.is_number());
-    let textless_sheet = numbers_suffice || (!block.has(Role::Measure) && !block.has(Role::Check));
+    // (under the tool's own header a row with a number is an item too)
+    let textless_sheet =
+        block.numbers_suffice || (!block.block.has(Role::Measure) && !block.block.has(Role::Check));
     let responded = record.values.iter().any(|v| v.role.is_response());
     // on an answer sheet a row with a response but its number left
     // blank is an item too: its number is rebuilt from the rows around
@@ -838,7 +830,7 @@ fn placed(
         Placed::Orphan(record)
     } else if numbered {
         let loc = Location::file(file)
-            .sheet(block.sheet.as_deref())
+            .sheet(block.block.sheet.as_deref())
             .cell(record.row, None);
         Placed::Note(Diagnostic::note(
             loc,
@@ -1528,17 +1520,29 @@ mod tests {
     }
 
     #[test]
-    fn under_the_tools_header_every_cell_stays_in_its_column() {
+    fn under_the_tools_header_rows_are_told_apart_as_in_a_settled_block() {
         let file = std::path::Path::new("c.csv");
         let mut trusted = Trusted::of(file, &row(1, &OWN_HEADER[..11])).expect("own header");
-        // a numbered row without text, a row whose level holds a long text,
-        // a blank row, a section title, the header again, a cell past it
+        // a numbered row without text, a row shifted left by one cell, a
+        // blank row, a section title, the header again (padded), a cell
+        // past it
         let long =
             "医療情報を保存する機器は、施錠された区画に設置し、入退室を管理して記録すること。";
         trusted.row(row(2, &["1-1", "1", "", "", "1"]));
         trusted.row(row(
             3,
-            &["", "1", "", "", "2", "", long, "", "", "", "・規程"],
+            &[
+                "1-1-1-2",
+                "1",
+                "1",
+                "1",
+                "2",
+                "1. 区分1",
+                long,
+                "総務省 医療 ASP-GL",
+                "3.2.9",
+                "・規程があるか",
+            ],
         ));
         trusted.row(row(4, &["", " "]));
         trusted.row(row(5, &["", "", "", "", "", "", "", "運用管理"]));
@@ -1567,8 +1571,11 @@ mod tests {
             })
             .collect();
         assert_eq!(records.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 3, 7]);
-        assert_eq!(records[1].text(Role::Level), long);
-        assert!(!records[1].realigned);
+        assert!(!records[0].realigned);
+        assert_eq!(records[1].text(Role::Measure), long);
+        assert_eq!(records[1].text(Role::Check), "・規程があるか");
+        assert_eq!(records[1].text(Role::Level), "");
+        assert!(records[1].realigned);
         assert_eq!(records[2].block, 1);
         assert_eq!(records[2].stray, [(11, "メモ".to_owned())]);
         assert_eq!(trusted.filled_rows(), 6);
