@@ -446,7 +446,7 @@ impl<'a> Side<'a> {
     }
 
     /// A list prepared beside another: the texts both hold are folded once.
-    pub fn beside(items: &'a [Item], other: &Side<'_>) -> Side<'a> {
+    fn beside(items: &'a [Item], other: &Side<'_>) -> Side<'a> {
         Side {
             items,
             prepared: prepare(items, Some(other)),
