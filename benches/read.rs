@@ -15,12 +15,10 @@
 //! - csv in CP932: the seed's catalog as `checksheet catalog -f csv` writes
 //!   it, encoded as Excel on Japanese Windows saves csv (what CP932 cannot
 //!   hold becomes `?`); encoding_rs decoding plus the csv crate's records.
-//!   Under the tool's own header it is read column by column; the same file
-//!   with its header spelt `ID,…` is read by the general layout (header
-//!   search, cells typed), timed beside it. In one process the two differ
-//!   little at this size (the general layout's typed texts are remembered
-//!   from run to run); a whole `catalog` of the seed's catalog csv (UTF-8)
-//!   took 4.6 ms against 5.5, a 10,000-item one 43 ms against 56;
+//!   Under the tool's own header it is read without a header search or a
+//!   block alignment to settle; the same file with its header spelt `ID,…`
+//!   is read by the general layout, timed beside it (the two take about
+//!   the same: typing each row's cells, which both do, is most of it);
 //! - the seed text itself (tab-separated, UTF-8); the csv crate's records.
 //!
 //! The target: the catalog within 1.5× of calamine's raw read of the
