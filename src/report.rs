@@ -28,10 +28,26 @@ impl Cell<'_> {
         match self {
             Cell::Text(s) => s.as_ref().into(),
             Cell::Number(n) => n.to_string().into(),
-            Cell::Float(f) => format!("{f:.3}").into(),
+            Cell::Float(f) => thousandths(*f).into(),
             Cell::Empty => "".into(),
         }
     }
+}
+
+/// `format!("{f:.3}")`, without the exact decimal expansion where the value
+/// times 1000 is clearly not near a tie (a diff prints one similarity a
+/// row): that product is off by half a unit in its last place at most, so
+/// rounding it gives the digits the exact expansion would.
+fn thousandths(f: f64) -> String {
+    let x = f * 1000.0;
+    let fraction = (x - x.trunc()).abs();
+    if !(x.abs() < 1e9) || (fraction - 0.5).abs() < 1e-6 {
+        // large, not a number, or near a tie
+        return format!("{f:.3}");
+    }
+    let n = x.abs().round() as u64;
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    format!("{sign}{}.{:03}", n / 1000, n % 1000)
 }
 
 impl<'a> From<&'a str> for Cell<'a> {
@@ -614,5 +630,50 @@ pub fn migrate<'a>(
         inline: Vec::new(),
         matrix: None,
         detail_name: "Actions",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn thousandths_are_the_exact_expansions_digits() {
+        for f in [
+            0.0,
+            -0.0,
+            1.0,
+            0.0005,
+            0.0015,
+            0.0625,
+            0.1235,
+            0.9995,
+            -0.0001,
+            0.8125,
+            2.0 / 3.0,
+            999_999.9995,
+            1e12,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MIN_POSITIVE,
+        ] {
+            assert_eq!(thousandths(f), format!("{f:.3}"), "{f:e}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn thousandths_of_any_number_are_formats(f in any::<f64>()) {
+            prop_assert_eq!(thousandths(f), format!("{f:.3}"));
+        }
+
+        #[test]
+        fn thousandths_of_similarities_are_formats(k in 0u32..=1_000_000, tie in any::<bool>()) {
+            // values on and near the ties of three decimals
+            let f = f64::from(k) / 1e6 + if tie { 0.0005 } else { 0.0 };
+            prop_assert_eq!(thousandths(f), format!("{f:.3}"));
+        }
     }
 }
