@@ -41,8 +41,8 @@ impl Cell<'_> {
 fn thousandths(f: f64) -> String {
     let x = f * 1000.0;
     let fraction = (x - x.trunc()).abs();
-    if !(x.abs() < 1e9) || (fraction - 0.5).abs() < 1e-6 {
-        // large, not a number, or near a tie
+    if x.is_nan() || x.abs() >= 1e9 || (fraction - 0.5).abs() < 1e-6 {
+        // not a number, large, or near a tie
         return format!("{f:.3}");
     }
     let n = x.abs().round() as u64;
@@ -652,7 +652,7 @@ mod tests {
             -0.0001,
             0.8125,
             2.0 / 3.0,
-            999_999.9995,
+            999_999.999_5,
             1e12,
             f64::NAN,
             f64::INFINITY,
