@@ -194,7 +194,6 @@ fn parse_catalog(args: &[std::ffi::OsString]) -> Option<CatalogArgs> {
 
 fn main() -> ExitCode {
     let cli = parse(std::env::args_os().collect());
-    choose_pages(&cli.command);
     if !matches!(cli.command, Command::Catalog(_)) {
         // the other commands work in parallel: workers that start on
         // every core (a catalog reads on two threads of its own)
@@ -268,15 +267,19 @@ mod arena {
     }
 }
 
-/// Memory pages for the work ahead. The allocator asks the system for
-/// transparent huge pages (2 MiB, each zeroed whole when first touched).
-/// They pay off where a large list is held and walked (a catalog or `diff`
-/// of 10,000 items from csv: 5 to 10 % faster), and cost more than they save
-/// on a small one (a 500-item catalog: a millisecond of its eight, and twice
-/// the RSS). So the process starts on small pages (`SMALL_PAGES`, run before
-/// the first allocation) and takes huge pages back once its flags name an
-/// input of [`HUGE_PAGES_FROM`] or more; a batch of small submissions stays
-/// on small pages, each file's lists being small.
+/// Small memory pages only. mimalloc would otherwise ask the system for
+/// transparent huge pages (2 MiB, each zeroed whole when first touched),
+/// which double a small run's RSS. They made a large diff a tenth faster
+/// when it ran again and again, each run on the pages the one before had
+/// just freed; but a checklist is diffed once, after the machine has been
+/// idle, and then memory is dear: a virtual machine such as the one this
+/// is measured on hands the host back every free 2 MiB block after two
+/// seconds (`virtio_balloon` free page reporting), and each block touched
+/// again is the host's to fault in anew. Run after a pause of three
+/// seconds, the 10,000-item diff took 111 ms on small pages against 230 on
+/// huge ones, the 100,000-item diff 1.40 s against 2.02, the million-row
+/// workbook 10.9 s against 12.4 s. So the process turns huge pages off
+/// before its first allocation, where the system would otherwise give them.
 #[cfg(target_os = "linux")]
 mod pages {
     /// Run by the loader before `main`, before anything is allocated.
@@ -285,51 +288,11 @@ mod pages {
     static SMALL_PAGES: extern "C" fn() = small_pages;
 
     extern "C" fn small_pages() {
-        set_huge(false);
-    }
-
-    pub fn set_huge(huge: bool) {
         // SAFETY: PR_SET_THP_DISABLE sets a flag of this process; it takes
         // no pointer, and where the kernel lacks it the call fails harmlessly.
         unsafe {
-            libc::prctl(
-                libc::PR_SET_THP_DISABLE,
-                libc::c_ulong::from(!huge),
-                0,
-                0,
-                0,
-            );
+            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-mod pages {
-    pub fn set_huge(_: bool) {}
-}
-
-/// An input file from which its lists are large enough for huge pages.
-const HUGE_PAGES_FROM: u64 = 2 << 20;
-
-fn choose_pages(command: &Command) {
-    let inputs: Vec<&Path> = match command {
-        Command::Catalog(CatalogArgs { file, .. }) => vec![file],
-        Command::Diff { old, new, .. } => vec![old, new],
-        Command::Ingest { files, catalog, .. } => files
-            .iter()
-            .map(PathBuf::as_path)
-            .chain([catalog.as_path()])
-            .collect(),
-        Command::Migrate { old, template, .. } => vec![old, template],
-    };
-    let largest = inputs
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .max()
-        .unwrap_or(0);
-    if largest >= HUGE_PAGES_FROM {
-        pages::set_huge(true);
     }
 }
 
