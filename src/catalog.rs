@@ -105,9 +105,9 @@ pub struct Catalog {
     pub items: Vec<Item>,
     pub diagnostics: Vec<Diagnostic>,
     /// The layout's records, in item order, for stages that need the raw
-    /// cells (answers of a submission, stray cells, where a row stands); the
-    /// texts the items hold (requirement, check, category, level, guideline,
-    /// reference) are moved out of them.
+    /// cells (answers of a submission, stray cells, where a row stands): of
+    /// their values only the responses (answer, evidence, remarks) stay; the
+    /// texts and numbers the items hold are moved out or dropped.
     pub records: Vec<RawRecord>,
     /// Some header of the checklist has answer, evidence or remarks columns.
     pub blocks_have_responses: bool,
@@ -347,8 +347,11 @@ impl<'a> Pipeline<'a> {
             row: record.row,
             origin: number.origin,
         };
-        // what stays of the record is kept as long as the catalog: without
-        // the room its texts took (half its values, 5 MB of 10,000 records)
+        // What stays of the record is kept as long as the catalog: its
+        // responses (the only values read of an item's record later; its
+        // numbers are in `number`), without the room the rest took (5 MB
+        // of 10,000 records for the texts, 2.5 MB more for the numbers).
+        record.values.retain(|v| v.role.is_response());
         record.values.shrink_to_fit();
         self.items += 1;
         self.sink.item(item, record)
@@ -503,6 +506,42 @@ impl Sink for Collected {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A vendor's copy: an item row answered, and a row that is no item
+    /// but carries an answer (an orphan).
+    fn answered_copy() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("answers.csv"),
+            "大分類,中分類,小分類,要件,対策項目,確認項目,回答,備考\n\
+             1,1,1,1,規程を定めること。,・規程があるか,はい,済\n\
+             1,1,1,2,手順を定めること。,・手順があるか,いいえ,\n\
+             1,1,1,3,,,はい,追記\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_items_record_keeps_its_responses_and_an_orphan_its_numbers() {
+        let dir = answered_copy();
+        let cat = read(&dir.path().join("answers.csv"), &CatalogOptions::default()).unwrap();
+        assert_eq!(cat.items.len(), 2);
+        assert_eq!(cat.items[0].id, "1-1-1-1");
+        for record in &cat.records {
+            assert!(record.values.iter().all(|v| v.role.is_response()));
+        }
+        assert_eq!(cat.records[0].text(Role::Answer), "はい");
+        assert_eq!(cat.records[0].text(Role::Remarks), "済");
+        assert_eq!(cat.records[1].text(Role::Answer), "いいえ");
+        let responses = crate::submission::responses(&cat, &Default::default());
+        assert_eq!(responses[0].answer_raw, "はい");
+        assert_eq!(responses[1].answer_raw, "いいえ");
+        // (ingest names an orphan by the numbers its row prints)
+        assert_eq!(cat.orphans.len(), 1);
+        assert_eq!(cat.orphans[0].text(Role::Req), "3");
+        assert_eq!(cat.orphans[0].text(Role::Answer), "はい");
+    }
 
     #[test]
     fn levels_in_their_spellings() {
