@@ -17,6 +17,7 @@
 //! Every pair carries a similarity in [0, 1] and a reason; weak pairs are
 //! flagged for review. This stage does no I/O.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use foldhash::HashMap;
@@ -24,7 +25,7 @@ use foldhash::HashMap;
 use serde::Serialize;
 
 use crate::catalog::Item;
-use crate::text::compact;
+use crate::text::compact_cow;
 
 /// Why two items were paired.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -103,14 +104,16 @@ const CANDIDATES: usize = 12;
 /// Items read from one bigram's posting list per query.
 const POSTINGS: usize = 256;
 
-/// What the aligner needs of an item, computed once.
-struct Prepared {
+/// What the aligner needs of an item, computed once. A text that folds to
+/// itself (most requirement texts of a Japanese checklist) is the item's own,
+/// not a copy.
+struct Prepared<'a> {
     /// The requirement text folded (else the check text, where the
     /// requirement text folds to nothing).
-    key: String,
+    key: Cow<'a, str>,
     /// `key` is the requirement text's.
     from_measure: bool,
-    check: String,
+    check: Cow<'a, str>,
     /// Bigrams of `key` and `check`, made when first needed: most items of
     /// two revisions pair by identical text and never need them.
     grams: std::sync::OnceLock<Vec<u32>>,
@@ -139,7 +142,7 @@ fn grams_of(key: &str) -> Vec<u32> {
     out
 }
 
-fn prepare(items: &[Item], beside: Option<&Side<'_>>) -> Vec<Prepared> {
+fn prepare<'a>(items: &'a [Item], beside: Option<&Side<'_>>) -> Vec<Prepared<'a>> {
     use rayon::prelude::*;
     // The texts of the list prepared before, by their raw form: a text
     // both lists hold (most of two revisions) is folded once.
@@ -149,16 +152,21 @@ fn prepare(items: &[Item], beside: Option<&Side<'_>>) -> Vec<Prepared> {
                 folded_by_raw(
                     side,
                     |item| &item.measure,
-                    |p| p.from_measure.then_some(&p.key),
+                    |p| p.from_measure.then_some(p.key.as_ref()),
                 )
             },
-            || folded_by_raw(side, |item| &item.check, |p| Some(&p.check)),
+            || folded_by_raw(side, |item| &item.check, |p| Some(p.check.as_ref())),
         ),
         None => Default::default(),
     };
-    let fold = |known: &HashMap<&str, &str>, text: &str| match known.get(text) {
-        Some(&folded) => folded.to_owned(),
-        None => compact(text),
+    let fold = |known: &HashMap<&str, &str>, text: &'a str| -> Cow<'a, str> {
+        match known.get(text) {
+            // the other list's item holds the same text: folded to itself,
+            // it is this item's own text too
+            Some(&folded) if folded == text => Cow::Borrowed(text),
+            Some(&folded) => Cow::Owned(folded.to_owned()),
+            None => compact_cow(text),
+        }
     };
     items
         .par_iter()
@@ -186,19 +194,19 @@ fn prepare(items: &[Item], beside: Option<&Side<'_>>) -> Vec<Prepared> {
 fn folded_by_raw<'s>(
     side: &'s Side<'_>,
     raw: impl Fn(&'s Item) -> &'s str,
-    folded: impl Fn(&'s Prepared) -> Option<&'s String>,
+    folded: impl Fn(&'s Prepared<'_>) -> Option<&'s str>,
 ) -> HashMap<&'s str, &'s str> {
     let mut known = HashMap::default();
     known.reserve(side.items.len());
     for (item, p) in side.items.iter().zip(&side.prepared) {
         if let Some(folded) = folded(p).filter(|f| !f.is_empty()) {
-            known.insert(raw(item), folded.as_str());
+            known.insert(raw(item), folded);
         }
     }
     known
 }
 
-impl Prepared {
+impl Prepared<'_> {
     fn grams(&self) -> &[u32] {
         self.grams.get_or_init(|| grams_of(&self.key))
     }
@@ -434,7 +442,7 @@ fn assign(
 /// prepared once.
 pub struct Side<'a> {
     items: &'a [Item],
-    prepared: Vec<Prepared>,
+    prepared: Vec<Prepared<'a>>,
 }
 
 impl<'a> Side<'a> {
@@ -533,7 +541,7 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
     by_key.reserve(pn.len());
     for (j, p) in pn.iter().enumerate() {
         if open_new(&state, j) && !p.key.is_empty() {
-            by_key.entry(p.key.as_str()).or_default().push(j);
+            by_key.entry(p.key.as_ref()).or_default().push(j);
         }
     }
     // (in parallel: a check text that differs makes bigrams)
@@ -546,7 +554,7 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
             .filter(|&(i, _)| open_old(state, i))
             .flat_map_iter(|(i, p)| {
                 by_key
-                    .get(p.key.as_str())
+                    .get(p.key.as_ref())
                     .into_iter()
                     .flatten()
                     .map(move |&j| {
@@ -653,8 +661,8 @@ enum Whole {
 /// A pair seen from a split's or a merge's point of view.
 struct View<'a> {
     whole: Whole,
-    wholes: &'a [Prepared],
-    pieces: &'a [Prepared],
+    wholes: &'a [Prepared<'a>],
+    pieces: &'a [Prepared<'a>],
     blocked_wholes: &'a [bool],
     blocked_pieces: &'a [bool],
 }
@@ -903,9 +911,9 @@ mod tests {
         let other = Side::new(&other);
         let key = |p: &Prepared| {
             (
-                p.key.clone(),
+                p.key.to_string(),
                 p.from_measure,
-                p.check.clone(),
+                p.check.to_string(),
                 p.group.clone(),
             )
         };

@@ -4,6 +4,7 @@
 //! labels, numbers and requirement texts are compared, so that full-width and
 //! half-width forms, line breaks and spacing never count as a difference.
 
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, every run of white space (line breaks included) made one space, trimmed.
@@ -165,6 +166,13 @@ fn collapse(chars: impl Iterator<Item = char>) -> String {
 /// NFKC, all white space removed, lower case: the key for header labels and
 /// for "formatting-only" comparisons of texts.
 pub fn compact(s: &str) -> String {
+    compact_cow(s).into_owned()
+}
+
+/// [`compact`], the text itself where it is compact already (most of a
+/// Japanese checklist's requirement texts: no white space, no upper case, no
+/// full-width ASCII), without a copy.
+pub fn compact_cow(s: &str) -> Cow<'_, str> {
     if let Some(out) = compact_plain(s) {
         return out;
     }
@@ -174,20 +182,23 @@ pub fn compact(s: &str) -> String {
         Form::Narrow => push_folded(&mut out, narrowed(s).chars()),
         Form::General => push_folded(&mut out, s.nfkc()),
     }
-    out
+    Cow::Owned(out)
 }
 
 /// [`compact`] in one pass that copies the runs of characters it keeps as
 /// they are (kana, kanji, lower-case ASCII) and maps the [`to_ascii`] forms
-/// one at a time; `None` when a character needs the general algorithm.
-fn compact_plain(s: &str) -> Option<String> {
+/// one at a time; `None` when a character needs the general algorithm. The
+/// text itself where nothing in it changes.
+fn compact_plain(s: &str) -> Option<Cow<'_, str>> {
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
+    // made at the first character that changes
+    let mut changed: Option<String> = None;
     let (mut run, mut i) = (0, 0);
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
             if b.is_ascii_uppercase() || b.is_ascii_whitespace() {
+                let out = changed.get_or_insert_with(|| String::with_capacity(s.len()));
                 out.push_str(&s[run..i]);
                 if !b.is_ascii_whitespace() {
                     out.push(b.to_ascii_lowercase() as char);
@@ -206,6 +217,7 @@ fn compact_plain(s: &str) -> Option<String> {
         };
         let n = c.len_utf8();
         if !(caseless(c) && stable(c)) {
+            let out = changed.get_or_insert_with(|| String::with_capacity(s.len()));
             out.push_str(&s[run..i]);
             run = i + n;
             if stable(c) {
@@ -219,15 +231,20 @@ fn compact_plain(s: &str) -> Option<String> {
             } else if to_ascii(c) {
                 // one character at a time, as `narrowed` does
                 let mut one = [0u8; 4];
-                push_folded(&mut out, narrowed(c.encode_utf8(&mut one)).chars());
+                push_folded(out, narrowed(c.encode_utf8(&mut one)).chars());
             } else {
                 return None;
             }
         }
         i += n;
     }
-    out.push_str(&s[run..]);
-    Some(out)
+    Some(match changed {
+        Some(mut out) => {
+            out.push_str(&s[run..]);
+            Cow::Owned(out)
+        }
+        None => Cow::Borrowed(s),
+    })
 }
 
 /// A three-byte character that NFKC leaves alone and that has no case
@@ -376,6 +393,46 @@ pub fn width(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compact_text_is_folded_to_itself_without_a_copy() {
+        for s in [
+            "経営陣は、情報セキュリティに責任を持つこと。",
+            "・規程があるか",
+            "abc1-2",
+            "",
+        ] {
+            assert!(
+                matches!(compact_cow(s), Cow::Borrowed(t) if t == s),
+                "{s:?}"
+            );
+        }
+        for (s, folded) in [
+            ("Ａ社の 規程", "a社の規程"),
+            ("要件\n（続き）", "要件(続き)"),
+            ("Wide", "wide"),
+            ("①", "1"),
+        ] {
+            assert!(
+                matches!(compact_cow(s), Cow::Owned(ref t) if t == folded),
+                "{s:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_text_given_back_as_it_is_is_its_own_fold(
+            s in "[あ-んア-ン亜-唖a-zA-Z0-9 　（）・、。\\-]{0,40}"
+        ) {
+            let folded = compact_cow(&s);
+            if matches!(folded, Cow::Borrowed(_)) {
+                proptest::prop_assert_eq!(folded.as_ref(), s.as_str());
+            }
+            // the fold does not depend on whether it was copied
+            proptest::prop_assert_eq!(folded.into_owned(), compact(&s));
+        }
+    }
 
     #[test]
     fn plain_characters_are_told_by_their_bytes() {
