@@ -276,7 +276,7 @@ mod arena {
 /// is measured on hands the host back every free 2 MiB block after two
 /// seconds (`virtio_balloon` free page reporting), and each block touched
 /// again is the host's to fault in anew. Run after a pause of three
-/// seconds, the 10,000-item diff took 111 ms on small pages against 230 on
+/// seconds, the 10,000-item diff took 116 ms on small pages against 240 on
 /// huge ones, the 100,000-item diff 1.40 s against 2.02, the million-row
 /// workbook 10.9 s against 12.4 s. So the process turns huge pages off
 /// before its first allocation, where the system would otherwise give them.
