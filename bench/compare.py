@@ -47,7 +47,7 @@ Usage:
              directory, removed afterwards
 --skip-slow-peers   no Python peers on big.xlsx (they take minutes)
 --cold-runs  runs of the 10,000-item diff each after 3 s idle, as a user runs
-             it once (default 9; 0: none)
+             it once, beside one run of daff after 3 s idle (default 9; 0: none)
 --timeout    seconds before a Python peer run is stopped (default 600)
 """
 
@@ -609,7 +609,8 @@ class Bench:
         self.table.add(f"diff of two {n:,}-item revisions (catalog csv) vs daff key-less "
                        "compare of the parsed tables", ours_cell, theirs_cell, ratio, target, met)
         if n == 10_000 and ours.ok and self.args.cold_runs > 0:
-            self.diff_cold(n, [BINARY, "diff", old, new, "-f", "csv", "-q", "-o", out], theirs)
+            daff = ([self.python, PEERS, "daff", old, new, daff_pairs] if theirs.ok else None)
+            self.diff_cold([BINARY, "diff", old, new, "-f", "csv", "-q", "-o", out], daff)
         # Like for like: daff is given parsed tables; checksheet's alignment
         # and changes of the parsed catalogs, in one process.
         run = run_once([INPROCESS, "diff", old, new], 600)
@@ -626,12 +627,14 @@ class Bench:
                            if n == 10_000 else "—")
         return ours
 
-    def diff_cold(self, n, cmd, theirs):
+    def diff_cold(self, cmd, daff):
         """The diff as a user runs it: once, after the machine was idle.
         Each run comes after a pause of COLD_PAUSE seconds, in which this
         virtual machine hands the memory freed by the run before back to the
         host (bench/README.md, "Warm and cold runs"); the runs above come
-        one after the other, each on memory the one before has just freed."""
+        one after the other, each on memory the one before has just freed.
+        daff's compare is run cold as well (once, the same pause before it),
+        and the ratio taken against that run."""
         print(f"  the same, {self.args.cold_runs} runs each after {COLD_PAUSE} s idle",
               file=sys.stderr, flush=True)
         cold = Outcome("checksheet diff, cold")
@@ -642,13 +645,18 @@ class Bench:
                 cold.failure = f"failed (exit {run.code})"
                 break
             cold.runs.append(run)
-        ratio, met = "—", "—"
+        theirs = skipped("daff", "daff not measured")
+        if daff:
+            time.sleep(COLD_PAUSE)
+            theirs = measure("daff compare, cold", daff, 1, 0, timeout=self.args.timeout,
+                             parse=peer_seconds)
+        ratio = "—"
         if cold.ok and theirs.ok:
             ratio = f"daff {theirs.inner_seconds / cold.wall:.1f}× as long"
-        self.table.add(f"the same, each run of checksheet after {COLD_PAUSE} s idle (as a "
-                       "checklist is diffed: once, on memory the host has taken back)",
+        self.table.add(f"the same, each run after {COLD_PAUSE} s idle (as a checklist is "
+                       "diffed: once, on memory the host has taken back)",
                        describe(cold), describe(theirs, "compare in-process"), ratio,
-                       "—", met)
+                       "—", "—")
 
     # -- ingest and migrate -------------------------------------------------
 
