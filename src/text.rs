@@ -197,7 +197,7 @@ fn compact_plain(s: &str) -> Option<Cow<'_, str>> {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            if b.is_ascii_uppercase() || b.is_ascii_whitespace() {
+            if (ASCII_CHANGES >> b) & 1 == 1 {
                 let out = changed.get_or_insert_with(|| String::with_capacity(s.len()));
                 out.push_str(&s[run..i]);
                 if !b.is_ascii_whitespace() {
@@ -247,25 +247,52 @@ fn compact_plain(s: &str) -> Option<Cow<'_, str>> {
     })
 }
 
+/// The ASCII bytes [`compact`] changes: upper case and white space.
+const ASCII_CHANGES: u128 = {
+    let mut mask = 0u128;
+    let mut b = 0u8;
+    while b < 0x80 {
+        if b.is_ascii_uppercase() || b.is_ascii_whitespace() {
+            mask |= 1 << b;
+        }
+        b += 1;
+    }
+    mask
+};
+
+/// The plain characters of U+3000–U+30FF (CJK punctuation and kana of the
+/// [`stable`] ranges), one bit each.
+const PLAIN_KANA: [u64; 4] = {
+    let mut bits = [0u64; 4];
+    let mut u = 0x3000u32;
+    while u <= 0x30FF {
+        if matches!(u,
+            0x3001..=0x3003 | 0x3005..=0x3011 | 0x3013..=0x301F
+            | 0x3041..=0x3096 | 0x309D..=0x309E | 0x30A1..=0x30FE)
+        {
+            let k = (u - 0x3000) as usize;
+            bits[k >> 6] |= 1 << (k & 63);
+        }
+        u += 1;
+    }
+    bits
+};
+
 /// A three-byte character that NFKC leaves alone and that has no case
 /// begins at byte `i` of valid UTF-8: a CJK unified ideograph (U+4E00–
 /// U+9FFF), or kana and CJK punctuation of the [`stable`] ranges. Told from
-/// the bytes, without decoding: most of a Japanese text.
+/// the bytes, without decoding and without a branch on which kind it is
+/// (kana and kanji alternate unpredictably): most of a Japanese text.
 fn plain_at(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
-        0xE5..=0xE9 => true,
-        0xE4 => bytes.get(i + 1).is_some_and(|&b| b >= 0xB8),
-        0xE3 => match (bytes.get(i + 1), bytes.get(i + 2)) {
-            (Some(&b1), Some(&b2)) => {
-                let u = 0x3000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-                matches!(u,
-                    0x3001..=0x3003 | 0x3005..=0x3011 | 0x3013..=0x301F
-                    | 0x3041..=0x3096 | 0x309D..=0x309E | 0x30A1..=0x30FE)
-            }
-            _ => false,
-        },
-        _ => false,
-    }
+    let Some(&[lead, b1, b2]) = bytes.get(i..i + 3) else {
+        return false;
+    };
+    // U+4E00–U+9FFF: E4 B8 80 to E9 BF BF
+    let kanji = lead.wrapping_sub(0xE5) <= 4 || (lead == 0xE4) & (b1 >= 0xB8);
+    // U+3000–U+30FF: E3 80 80 to E3 83 BF
+    let k = (usize::from(b1 & 0x03) << 6) | usize::from(b2 & 0x3F);
+    let kana = (lead == 0xE3) & (b1 <= 0x83) & ((PLAIN_KANA[k >> 6] >> (k & 63)) & 1 == 1);
+    kanji | kana
 }
 
 /// Characters without white space, lower case.
