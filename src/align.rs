@@ -249,19 +249,37 @@ fn containment(part: &[u32], whole: &[u32]) -> f64 {
 /// Text similarity of two prepared items: requirement text first, check text
 /// second.
 fn similarity(a: &Prepared, b: &Prepared) -> f64 {
-    if a.key == b.key {
-        return if a.check == b.check || a.check.is_empty() || b.check.is_empty() {
+    similarity_from(a, b, 0.0).unwrap_or(0.0)
+}
+
+/// [`similarity`] where it is at least `min`: the check texts are not
+/// compared (nor their bigrams made) when the requirement texts alone leave
+/// the pair below it.
+fn similarity_from(a: &Prepared, b: &Prepared, min: f64) -> Option<f64> {
+    let sim = if a.key == b.key {
+        if a.check == b.check || a.check.is_empty() || b.check.is_empty() {
             1.0
         } else {
             0.9 + 0.1 * dice(a.check_grams(), b.check_grams())
-        };
-    }
+        }
+    } else {
+        similar_text(a, b, min)?
+    };
+    (sim >= min).then_some(sim)
+}
+
+/// [`similarity_from`] of two different requirement texts, `None` where the
+/// texts alone leave the pair below `min`.
+fn similar_text(a: &Prepared, b: &Prepared, min: f64) -> Option<f64> {
     let text = dice(a.grams(), b.grams());
     if a.check.is_empty() || b.check.is_empty() {
-        text
-    } else {
-        0.8 * text + 0.2 * dice(a.check_grams(), b.check_grams())
+        return Some(text);
     }
+    // the check texts weigh a fifth: below `min` even if they were the same
+    if 0.8 * text + 0.2 < min {
+        return None;
+    }
+    Some(0.8 * text + 0.2 * dice(a.check_grams(), b.check_grams()))
 }
 
 /// Small preferences that decide between equally similar candidates.
@@ -299,7 +317,7 @@ impl Index {
                     .map(move |&g| (u64::from(g) << 32) | i as u64)
             })
             .collect();
-        pairs.par_sort_unstable();
+        sort_by_gram(&mut pairs);
         let gram = |k: usize| (pairs[k] >> 32) as u32;
         let distinct = 1 + pairs
             .windows(2)
@@ -328,11 +346,12 @@ impl Index {
 
     /// Items sharing the most (rare-first) bigrams with `grams`.
     fn candidates(&self, grams: &[u32], counts: &mut [u32], touched: &mut Vec<u32>) -> Vec<usize> {
-        let mut by_rarity: Vec<(usize, &[u32])> = grams
+        // each bigram's posting, by rarity: (length, place in `grams`)
+        let mut by_rarity: Vec<(usize, usize, &[u32])> = grams
             .iter()
-            .filter_map(|&g| self.posting(g).map(|p| (p.len(), p)))
+            .enumerate()
+            .filter_map(|(k, &g)| self.posting(g).map(|p| (p.len(), k, p)))
             .collect();
-        by_rarity.sort_unstable_by_key(|(n, _)| *n);
         // The rarest bigrams find the right candidates; very common ones
         // (particles, 「こと」) would make the cost quadratic.
         // A bounded walk per query keeps the whole alignment near-linear: a
@@ -345,14 +364,14 @@ impl Index {
                 counts[j as usize] += 1;
             }
         };
-        for (n, posting) in by_rarity.iter().take(40) {
+        for (n, _, posting) in rarest(&mut by_rarity, 40) {
             if *n <= POSTINGS {
                 walk(posting, counts, touched);
             }
         }
         if touched.is_empty() {
             // only common bigrams (a short, generic text): the rarest few
-            for (_, posting) in by_rarity.iter().take(8) {
+            for (_, _, posting) in rarest(&mut by_rarity, 8) {
                 walk(posting, counts, touched);
             }
         }
@@ -374,6 +393,43 @@ impl Index {
         touched.clear();
         out
     }
+}
+
+/// Sort (bigram, item) pairs by bigram, the items of a bigram left in the
+/// order they come (item order): a stable radix sort on the bigram's four
+/// bytes, a few passes over the list where a comparison sort makes sixteen.
+fn sort_by_gram(pairs: &mut Vec<u64>) {
+    let mut other = vec![0u64; pairs.len()];
+    for shift in [32, 40, 48, 56] {
+        let digit = |p: u64| (p >> shift) as u8 as usize;
+        let mut starts = [0usize; 256];
+        for &p in pairs.iter() {
+            starts[digit(p)] += 1;
+        }
+        let mut at = 0;
+        for start in &mut starts {
+            (*start, at) = (at, at + *start);
+        }
+        for &p in pairs.iter() {
+            let d = digit(p);
+            other[starts[d]] = p;
+            starts[d] += 1;
+        }
+        std::mem::swap(pairs, &mut other);
+    }
+}
+
+/// The `n` shortest postings (ties by the bigram's place), moved to the
+/// front in no particular order: only which are walked matters, not in
+/// what order, so no whole sort.
+fn rarest<'p, 'i>(
+    postings: &'p mut [(usize, usize, &'i [u32])],
+    n: usize,
+) -> &'p [(usize, usize, &'i [u32])] {
+    if postings.len() > n {
+        postings.select_nth_unstable_by_key(n, |&(len, k, _)| (len, k));
+    }
+    &postings[..n.min(postings.len())]
 }
 
 struct State {
@@ -605,9 +661,8 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
                         .into_iter()
                         .filter(|&j| open_new(state, j))
                         .filter_map(|j| {
-                            let sim = similarity(&po[i], &pn[j]);
-                            (sim >= MIN_PAIR)
-                                .then(|| (sim + bonus(old, new, po, pn, i, j), sim, i, j))
+                            let sim = similarity_from(&po[i], &pn[j], MIN_PAIR)?;
+                            Some((sim + bonus(old, new, po, pn, i, j), sim, i, j))
                         })
                         .collect::<Vec<_>>()
                 },
@@ -865,6 +920,70 @@ fn gather(state: &mut State, view: &View<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The radix sort puts (bigram, item) pairs in the order a
+        /// comparison sort does (items within a bigram in item order).
+        #[test]
+        fn pairs_sorted_by_gram_as_a_comparison_sort_sorts_them(
+            grams in proptest::collection::vec(proptest::prelude::any::<u32>(), 0..300),
+            few in 1u32..6,
+        ) {
+            // some bigrams shared by several items, in item order
+            let mut pairs: Vec<u64> = grams
+                .iter()
+                .enumerate()
+                .map(|(i, &g)| (u64::from(if g % 2 == 0 { g % few } else { g }) << 32) | i as u64)
+                .collect();
+            let mut expected = pairs.clone();
+            expected.sort_unstable();
+            sort_by_gram(&mut pairs);
+            proptest::prop_assert_eq!(pairs, expected);
+        }
+
+        /// The postings walked are the `n` shortest, ties by the bigram's
+        /// place.
+        #[test]
+        fn the_rarest_postings_are_the_shortest(
+            lengths in proptest::collection::vec(0usize..20, 0..100),
+            n in 0usize..50,
+        ) {
+            let empty: &[u32] = &[];
+            let mut postings: Vec<(usize, usize, &[u32])> =
+                lengths.iter().enumerate().map(|(k, &len)| (len, k, empty)).collect();
+            let mut expected: Vec<(usize, usize)> =
+                postings.iter().map(|&(len, k, _)| (len, k)).collect();
+            expected.sort_unstable();
+            expected.truncate(n);
+            let mut chosen: Vec<(usize, usize)> =
+                rarest(&mut postings, n).iter().map(|&(len, k, _)| (len, k)).collect();
+            chosen.sort_unstable();
+            proptest::prop_assert_eq!(chosen, expected);
+        }
+
+        /// A similarity from a floor is the similarity where it reaches the
+        /// floor, and nothing below it.
+        #[test]
+        fn a_similarity_from_a_floor_is_the_similarity_above_it(
+            a in "[あいうえお漢字]{0,12}",
+            b in "[あいうえお漢字]{0,12}",
+            check_a in "[かきく点検]{0,8}",
+            check_b in "[かきく点検]{0,8}",
+            min in 0.0f64..1.0,
+        ) {
+            let items = [
+                Item { check: check_a, ..item("1-1", &a) },
+                Item { check: check_b, ..item("1-2", &b) },
+            ];
+            let p = prepare(&items, None);
+            let full = similarity(&p[0], &p[1]);
+            // a floor anywhere, and floors just at, under and over the pair
+            for floor in [min, full, full - 0.01, full + 0.01] {
+                let from = similarity_from(&p[0], &p[1], floor);
+                proptest::prop_assert_eq!(from, (full >= floor).then_some(full));
+            }
+        }
+    }
 
     fn item(id: &str, measure: &str) -> Item {
         let parts: Vec<&str> = id.split('-').collect();
