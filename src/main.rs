@@ -194,14 +194,22 @@ fn parse_catalog(args: &[std::ffi::OsString]) -> Option<CatalogArgs> {
 
 fn main() -> ExitCode {
     let cli = parse(std::env::args_os().collect());
-    if !matches!(cli.command, Command::Catalog(_)) {
-        // the other commands work in parallel: workers that start on
-        // every core (a catalog reads on two threads of its own)
+    // the other commands work in parallel, on workers that start on every
+    // core, and run on one of them (a catalog reads on two threads of its
+    // own)
+    let pooled = !matches!(cli.command, Command::Catalog(_));
+    if pooled {
         checksheet::threads::start_pool();
     }
     // A bug must still end in a clean error (exit 2), not a panic trace.
     std::panic::set_hook(Box::new(|_| {}));
-    let code = match std::panic::catch_unwind(|| run(cli)) {
+    let code = match std::panic::catch_unwind(|| {
+        if pooled {
+            checksheet::threads::on_pool(|| run(cli))
+        } else {
+            run(cli)
+        }
+    }) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
             eprintln!("error: {e}");

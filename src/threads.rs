@@ -113,6 +113,19 @@ pub fn start_pool() {
         .build_global();
 }
 
+/// Run `op` on one of rayon's workers, the calling thread waiting for it.
+/// Every parallel step `op` takes then starts where a worker already runs:
+/// the step's first half runs on at once, only the idle worker is woken for
+/// the second. Called from a thread outside the pool (`main`), each step
+/// would be handed to the pool instead, both workers woken and the caller
+/// woken again when the step is done (a third thread taking turns on two
+/// cores, at every one of a diff's dozen steps): the 10,000-item diff took
+/// 3 to 6 % longer so.
+pub fn on_pool<R: Send>(op: impl FnOnce() -> R + Send) -> R {
+    // (a scope made outside the pool runs its body on a worker)
+    rayon::scope(|_| op())
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
     /// Which core a thread is to start on, among those the process may use.
@@ -321,5 +334,16 @@ mod tests {
         }));
         assert!(unwound.is_err());
         assert!(done.load(Ordering::SeqCst), "the thread outlived beside");
+    }
+
+    /// The work runs on a worker of the pool, its panic comes back to the
+    /// caller.
+    #[test]
+    fn on_pool_runs_on_a_worker() {
+        assert_eq!(rayon::current_thread_index(), None);
+        let index = super::on_pool(rayon::current_thread_index);
+        assert!(index.is_some());
+        let unwound = std::panic::catch_unwind(|| super::on_pool(|| panic!("in the pool")));
+        assert!(unwound.is_err());
     }
 }
