@@ -384,13 +384,30 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 .map(|(a, b)| (a.as_slice(), b.as_slice()));
             let shared = checksheet::change::Shared::of(&old, &new);
             let diff = checksheet::change::diff(&old.items, &new.items, &alignment, shared, pair);
-            let report = report::diff(&old, &new, &diff, pair);
-            emit(&report, &output)?;
+            match output_format(&output)?.rows() {
+                // a table of rows is written as its rows are made, the
+                // whole report never held
+                Some(rows) => {
+                    let written = render::rows::write_each(
+                        rows,
+                        &report::diff_columns(&diff),
+                        output.raw,
+                        diff.rows.len(),
+                        |i| report::diff_row(&old, &new, &diff.rows[i], pair),
+                        open_out(&output)?,
+                    );
+                    finish_out(written, &output)?;
+                }
+                None => {
+                    let report = report::diff(&old, &new, &diff, pair);
+                    emit(&report, &output)?;
+                    // (the report borrows the lists' texts: it goes first)
+                    std::mem::forget(report);
+                }
+            }
             let code = u8::from(diff.differs());
             // The process ends here: its memory goes back to the system at
             // once, without freeing every text of two lists one by one.
-            // (the report borrows the lists' texts: it goes first)
-            std::mem::forget(report);
             std::mem::forget((diff, alignment, responses, old, new));
             Ok(code)
         }

@@ -242,17 +242,9 @@ pub const DIFF_COLUMNS: [&str; 9] = [
     "new_row",
 ];
 
-/// A diff as a report.
-pub fn diff<'a>(
-    old: &'a Catalog,
-    new: &'a Catalog,
-    diff: &'a crate::change::Diff,
-    responses: Option<(
-        &[crate::submission::Response],
-        &[crate::submission::Response],
-    )>,
-) -> Report<'a> {
-    use crate::change::{Change, Status};
+/// The columns of a diff: the answers' only where two submissions were
+/// compared.
+pub fn diff_columns(diff: &crate::change::Diff) -> Vec<&'static str> {
     let mut columns = DIFF_COLUMNS.to_vec();
     if diff.submissions {
         columns.extend(["old_answer", "new_answer"]);
@@ -265,6 +257,70 @@ pub fn diff<'a>(
         "old_check",
         "new_check",
     ]);
+    columns
+}
+
+/// The two lists' responses, by item, where two submissions are compared.
+pub type Responses<'r> = Option<(
+    &'r [crate::submission::Response],
+    &'r [crate::submission::Response],
+)>;
+
+/// One row of a diff's table, under [`diff_columns`]: what a row format
+/// writes without the whole report being made.
+pub fn diff_row<'a>(
+    old: &'a Catalog,
+    new: &'a Catalog,
+    r: &'a crate::change::Row,
+    responses: Responses<'_>,
+) -> Vec<Cell<'a>> {
+    let o = r.old.map(|i| &old.items[i]);
+    let n = r.new.map(|j| &new.items[j]);
+    let mut row: Vec<Cell<'a>> = Vec::with_capacity(17);
+    row.extend([
+        r.status.as_str().into(),
+        o.map_or("", |i| i.id.as_str()).into(),
+        n.map_or("", |i| i.id.as_str()).into(),
+        changes_of(r).into(),
+        r.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
+        o.and_then(|i| i.sheet.as_deref()).unwrap_or("").into(),
+        o.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
+        n.and_then(|i| i.sheet.as_deref()).unwrap_or("").into(),
+        n.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
+    ]);
+    if let Some((ro, rn)) = responses {
+        row.push(r.old.map(|i| ro[i].answer_word()).unwrap_or("").into());
+        row.push(r.new.map(|j| rn[j].answer_word()).unwrap_or("").into());
+    }
+    row.extend([
+        r.reason.map(|x| x.as_str()).unwrap_or("").into(),
+        r.note.as_str().into(),
+        o.map_or("", |i| i.measure.as_str()).into(),
+        n.map_or("", |i| i.measure.as_str()).into(),
+        o.map_or("", |i| i.check.as_str()).into(),
+        n.map_or("", |i| i.check.as_str()).into(),
+    ]);
+    row
+}
+
+/// A row's kinds of change, `;`-separated.
+fn changes_of(r: &crate::change::Row) -> String {
+    r.changes
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A diff as a report.
+pub fn diff<'a>(
+    old: &'a Catalog,
+    new: &'a Catalog,
+    diff: &'a crate::change::Diff,
+    responses: Responses<'_>,
+) -> Report<'a> {
+    use crate::change::{Change, Status};
+    let columns = diff_columns(diff);
     // each row on its own, in parallel, in order
     use rayon::prelude::*;
     let built: Vec<(Vec<Cell<'a>>, Option<Detail<'a>>)> = diff
@@ -274,29 +330,9 @@ pub fn diff<'a>(
         .map(|r| {
             let o = r.old.map(|i| &old.items[i]);
             let n = r.new.map(|j| &new.items[j]);
-            let changes: Vec<&str> = r.changes.iter().map(|c| c.as_str()).collect();
-            let mut row: Vec<Cell<'a>> = vec![
-                r.status.as_str().into(),
-                o.map_or("", |i| i.id.as_str()).into(),
-                n.map_or("", |i| i.id.as_str()).into(),
-                changes.join(";").into(),
-                r.similarity.map(Cell::Float).unwrap_or(Cell::Empty),
-                o.and_then(|i| i.sheet.as_deref()).unwrap_or("").into(),
-                o.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
-                n.and_then(|i| i.sheet.as_deref()).unwrap_or("").into(),
-                n.map(|i| Cell::Number(i.row as u64)).unwrap_or(Cell::Empty),
-            ];
-            if let Some((ro, rn)) = responses {
-                row.push(r.old.map(|i| ro[i].answer_word()).unwrap_or("").into());
-                row.push(r.new.map(|j| rn[j].answer_word()).unwrap_or("").into());
-            }
-            row.push(r.reason.map(|x| x.as_str()).unwrap_or("").into());
-            row.push(r.note.as_str().into());
-            row.push(o.map_or("", |i| i.measure.as_str()).into());
-            row.push(n.map_or("", |i| i.measure.as_str()).into());
-            row.push(o.map_or("", |i| i.check.as_str()).into());
-            row.push(n.map_or("", |i| i.check.as_str()).into());
+            let row = diff_row(old, new, r, responses);
             let detail = (r.status != Status::Unchanged).then(|| {
+                let changes = changes_of(r);
                 let ids = match (o, n) {
                     (Some(a), Some(b)) if a.id != b.id => format!("{} → {}", a.id, b.id),
                     (Some(a), _) => a.id.clone(),
@@ -305,7 +341,7 @@ pub fn diff<'a>(
                 };
                 let mut heading = ids;
                 if !changes.is_empty() {
-                    heading.push_str(&format!("  [{}]", changes.join(";")));
+                    heading.push_str(&format!("  [{changes}]"));
                 }
                 if let Some(s) = r.similarity {
                     heading.push_str(&format!("  similarity {s:.2}"));

@@ -2,6 +2,7 @@
 //! renderers write through it too, so a table streamed as it is read and a
 //! table rendered at once are the same bytes.
 
+use std::borrow::Borrow;
 use std::io::{self, Write};
 
 use super::delimited::neutralise;
@@ -184,11 +185,32 @@ pub fn write_all<W: Write>(
     rows: &[Vec<Cell>],
     out: W,
 ) -> io::Result<W> {
+    write_each(format, columns, raw, rows.len(), |i| &rows[i][..], out)
+}
+
+/// [`write_all`] of a table whose rows are made as they are written (row
+/// `i` by `row(i)`, in parallel): a large table is never held whole, only
+/// the slices being written.
+///
+/// # Errors
+/// What writing returns.
+pub fn write_each<'c, W, R>(
+    format: RowFormat,
+    columns: &[&'static str],
+    raw: bool,
+    count: usize,
+    row: impl Fn(usize) -> R + Sync,
+    out: W,
+) -> io::Result<W>
+where
+    W: Write,
+    R: Borrow<[Cell<'c>]> + Send,
+{
     use rayon::prelude::*;
-    if rows.len() <= 2 * SLICE {
+    if count <= 2 * SLICE {
         let mut w = RowWriter::new(format, columns, raw, out);
-        for row in rows {
-            w.row(row)?;
+        for i in 0..count {
+            w.row(row(i).borrow())?;
         }
         return w.finish();
     }
@@ -196,16 +218,17 @@ pub fn write_all<W: Write>(
     head.start()?;
     let mut out = head.into_inner()?;
     let per_batch = SLICE * 2 * rayon::current_num_threads().max(1);
-    for (b, batch) in rows.chunks(per_batch).enumerate() {
-        let slices: Vec<io::Result<Vec<u8>>> = batch
-            .par_chunks(SLICE)
-            .enumerate()
-            .map(|(k, slice)| {
-                let before = b * per_batch + k * SLICE;
-                let room = Vec::with_capacity(rendered_size(slice));
-                let mut w = RowWriter::continuing(format, columns, raw, room, before);
-                for row in slice {
-                    w.row(row)?;
+    for batch in (0..count).step_by(per_batch) {
+        let slices: Vec<io::Result<Vec<u8>>> = (batch..count.min(batch + per_batch))
+            .step_by(SLICE)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|first| {
+                let rows: Vec<R> = (first..count.min(first + SLICE)).map(&row).collect();
+                let room = Vec::with_capacity(rendered_size(&rows));
+                let mut w = RowWriter::continuing(format, columns, raw, room, first);
+                for r in &rows {
+                    w.row(r.borrow())?;
                 }
                 w.into_inner()
             })
@@ -214,15 +237,15 @@ pub fn write_all<W: Write>(
             out.write_all(&slice?)?;
         }
     }
-    RowWriter::continuing(format, columns, raw, out, rows.len()).finish()
+    RowWriter::continuing(format, columns, raw, out, count).finish()
 }
 
 /// About the bytes a slice of rows renders to (texts and a separator per
 /// cell; quotes and json keys come on top), so that its buffer is made once
 /// instead of doubling and copying as it fills.
-fn rendered_size(rows: &[Vec<Cell>]) -> usize {
+fn rendered_size<'c>(rows: &[impl Borrow<[Cell<'c>]>]) -> usize {
     rows.iter()
-        .flatten()
+        .flat_map(|row| row.borrow())
         .map(|cell| match cell {
             Cell::Text(s) => s.len() + 1,
             Cell::Number(_) | Cell::Float(_) => 8,
@@ -291,6 +314,28 @@ mod tests {
                 let all =
                     write_all(format, &["id", "text", "n"], false, &rows, Vec::new()).unwrap();
                 assert_eq!(all, one_by_one(format, &rows), "{n} rows, {format:?}");
+            }
+        }
+    }
+
+    /// Rows made as they are written give the bytes of the same rows held.
+    #[test]
+    fn rows_made_as_written_are_the_rows_held() {
+        let make = |i: usize| -> Vec<Cell<'static>> {
+            vec![
+                format!("{i}").into(),
+                "=x,\"y\"".into(),
+                Cell::Number(i as u64),
+            ]
+        };
+        for n in [0, 3, 2 * SLICE + 1, 9 * SLICE + 5] {
+            let held: Vec<Vec<Cell>> = (0..n).map(make).collect();
+            for format in [RowFormat::Csv, RowFormat::Json] {
+                let columns = ["id", "text", "n"];
+                let made = write_each(format, &columns, false, n, make, Vec::new()).unwrap();
+                let all = write_all(format, &columns, false, &held, Vec::new()).unwrap();
+                assert_eq!(made, all, "{n} rows, {format:?}");
+                assert_eq!(made, one_by_one(format, &held), "{n} rows, {format:?}");
             }
         }
     }
