@@ -118,7 +118,6 @@ struct Prepared<'a> {
     /// two revisions pair by identical text and never need them.
     grams: std::sync::OnceLock<Vec<u32>>,
     check_grams: std::sync::OnceLock<Vec<u32>>,
-    group: String,
 }
 
 /// Character bigrams, each folded into 32 bits (a collision now and then
@@ -182,7 +181,6 @@ fn prepare<'a>(items: &'a [Item], beside: Option<&Side<'_>>) -> Vec<Prepared<'a>
                 check_grams: std::sync::OnceLock::new(),
                 key,
                 check,
-                group: item.group(),
             }
         })
         .collect()
@@ -283,9 +281,9 @@ fn similar_text(a: &Prepared, b: &Prepared, min: f64) -> Option<f64> {
 }
 
 /// Small preferences that decide between equally similar candidates.
-fn bonus(old: &[Item], new: &[Item], po: &[Prepared], pn: &[Prepared], i: usize, j: usize) -> f64 {
+fn bonus(old: &[Item], new: &[Item], i: usize, j: usize) -> f64 {
     let same_id = f64::from(u8::from(old[i].id == new[j].id));
-    let same_group = f64::from(u8::from(po[i].group == pn[j].group));
+    let same_group = f64::from(u8::from(old[i].same_group(&new[j])));
     let pos_old = i as f64 / old.len().max(1) as f64;
     let pos_new = j as f64 / new.len().max(1) as f64;
     let near = 1.0 - ((pos_old - pos_new).abs() * 10.0).min(1.0);
@@ -458,7 +456,7 @@ fn reason_for(old: &Item, new: &Item, po: &Prepared, pn: &Prepared) -> Reason {
     if (po.key.is_empty() || pn.key.is_empty()) && old.id == new.id {
         return Reason::Same;
     }
-    if po.group != pn.group && !(po.group.is_empty() && pn.group.is_empty()) {
+    if !old.same_group(new) {
         Reason::Moved
     } else if po.key != pn.key {
         Reason::Reworded
@@ -615,7 +613,7 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
                     .flatten()
                     .map(move |&j| {
                         let sim = similarity(p, &pn[j]);
-                        (sim + bonus(old, new, po, pn, i, j), sim, i, j)
+                        (sim + bonus(old, new, i, j), sim, i, j)
                     })
             })
             .collect()
@@ -662,7 +660,7 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
                         .filter(|&j| open_new(state, j))
                         .filter_map(|j| {
                             let sim = similarity_from(&po[i], &pn[j], MIN_PAIR)?;
-                            Some((sim + bonus(old, new, po, pn, i, j), sim, i, j))
+                            Some((sim + bonus(old, new, i, j), sim, i, j))
                         })
                         .collect::<Vec<_>>()
                 },
@@ -1028,14 +1026,7 @@ mod tests {
             with_check("2-5", "新しい要件", ""),
         ];
         let other = Side::new(&other);
-        let key = |p: &Prepared| {
-            (
-                p.key.to_string(),
-                p.from_measure,
-                p.check.to_string(),
-                p.group.clone(),
-            )
-        };
+        let key = |p: &Prepared| (p.key.to_string(), p.from_measure, p.check.to_string());
         let alone: Vec<_> = prepare(&items, None).iter().map(key).collect();
         let beside: Vec<_> = Side::beside(&items, &other)
             .prepared

@@ -89,12 +89,24 @@ pub struct Item {
 impl Item {
     /// The group the item belongs to (`1-1-1` for `1-1-1-5`).
     pub fn group(&self) -> String {
+        self.group_pieces().collect()
+    }
+
+    /// The item stands in the same group as `other` ([`Item::group`]
+    /// compared without being written out).
+    pub fn same_group(&self, other: &Item) -> bool {
+        self.group_pieces()
+            .flat_map(str::bytes)
+            .eq(other.group_pieces().flat_map(str::bytes))
+    }
+
+    /// The group's numbers with `-` between them, piece by piece.
+    fn group_pieces(&self) -> impl Iterator<Item = &str> {
         [&self.major, &self.middle, &self.minor]
-            .iter()
+            .into_iter()
             .filter(|s| !s.is_empty())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("-")
+            .enumerate()
+            .flat_map(|(k, s)| [if k == 0 { "" } else { "-" }, s.as_str()])
     }
 }
 
@@ -506,6 +518,36 @@ impl Sink for Collected {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Two items stand in the same group exactly when their groups,
+        /// written out, are the same text.
+        #[test]
+        fn same_group_is_the_same_group_text(
+            a in proptest::collection::vec("|1|2|1-2|A", 3),
+            b in proptest::collection::vec("|1|2|1-2|A", 3),
+        ) {
+            let item = |p: &[String]| Item {
+                id: String::new(),
+                major: p[0].clone(),
+                middle: p[1].clone(),
+                minor: p[2].clone(),
+                req: String::new(),
+                category: String::new(),
+                level: None,
+                measure: String::new(),
+                guideline: String::new(),
+                ref_: String::new(),
+                check: String::new(),
+                sheet: None,
+                row: 1,
+                origin: crate::record::IdOrigin::Printed,
+            };
+            let (x, y) = (item(&a), item(&b));
+            proptest::prop_assert_eq!(x.same_group(&y), x.group() == y.group());
+            proptest::prop_assert_eq!(x.group(), a.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join("-"));
+        }
+    }
 
     /// A vendor's copy: an item row answered, and a row that is no item
     /// but carries an answer (an orphan).

@@ -174,7 +174,7 @@ pub fn item_changes(old: &Item, new: &Item, shared: Shared) -> Vec<Change> {
     if old.id != new.id {
         out.push(Change::Number);
     }
-    if old.group() != new.group() {
+    if !old.same_group(new) {
         out.push(Change::Group);
     }
     if differs(&old.measure, &new.measure) {
