@@ -66,7 +66,7 @@ impl Level {
 }
 
 /// One item of a checklist, with where it stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Item {
     pub id: String,
     pub major: String,
@@ -528,20 +528,10 @@ mod tests {
             b in proptest::collection::vec("|1|2|1-2|A", 3),
         ) {
             let item = |p: &[String]| Item {
-                id: String::new(),
                 major: p[0].clone(),
                 middle: p[1].clone(),
                 minor: p[2].clone(),
-                req: String::new(),
-                category: String::new(),
-                level: None,
-                measure: String::new(),
-                guideline: String::new(),
-                ref_: String::new(),
-                check: String::new(),
-                sheet: None,
-                row: 1,
-                origin: crate::record::IdOrigin::Printed,
+                ..Item::default()
             };
             let (x, y) = (item(&a), item(&b));
             proptest::prop_assert_eq!(x.same_group(&y), x.group() == y.group());

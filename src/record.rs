@@ -35,10 +35,11 @@ use crate::role::Role;
 use crate::text::{integer_of, normalized, split_number};
 
 /// How an item got its id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IdOrigin {
     /// The printed numbers.
+    #[default]
     Printed,
     /// Rebuilt: the printed requirement number was missing or repeated.
     Reconstructed,
