@@ -104,9 +104,11 @@ const CANDIDATES: usize = 12;
 /// Items read from one bigram's posting list per query.
 const POSTINGS: usize = 256;
 
-/// What the aligner needs of an item, computed once. A text that folds to
-/// itself (most requirement texts of a Japanese checklist) is the item's own,
-/// not a copy.
+/// What the aligner needs of an item, computed once. A folded text is a
+/// copy only where folding changed it and the list prepared beside (if any)
+/// does not hold the same raw text: otherwise it is the item's own (most
+/// requirement texts of a Japanese checklist fold to themselves) or that
+/// list's fold.
 struct Prepared<'a> {
     /// The requirement text folded (else the check text, where the
     /// requirement text folds to nothing).
@@ -141,7 +143,7 @@ fn grams_of(key: &str) -> Vec<u32> {
     out
 }
 
-fn prepare<'a>(items: &'a [Item], beside: Option<&Side<'_>>) -> Vec<Prepared<'a>> {
+fn prepare<'a>(items: &'a [Item], beside: Option<&'a Side<'_>>) -> Vec<Prepared<'a>> {
     use rayon::prelude::*;
     // The texts of the list prepared before, by their raw form: a text
     // both lists hold (most of two revisions) is folded once.
@@ -158,12 +160,11 @@ fn prepare<'a>(items: &'a [Item], beside: Option<&Side<'_>>) -> Vec<Prepared<'a>
         ),
         None => Default::default(),
     };
-    let fold = |known: &HashMap<&str, &str>, text: &'a str| -> Cow<'a, str> {
+    let fold = |known: &HashMap<&'a str, &'a str>, text: &'a str| -> Cow<'a, str> {
         match known.get(text) {
-            // the other list's item holds the same text: folded to itself,
-            // it is this item's own text too
-            Some(&folded) if folded == text => Cow::Borrowed(text),
-            Some(&folded) => Cow::Owned(folded.to_owned()),
+            // the other list's item holds the same text: its fold, not a
+            // copy of it
+            Some(&folded) => Cow::Borrowed(folded),
             None => compact_cow(text),
         }
     };
@@ -508,7 +509,7 @@ impl<'a> Side<'a> {
     }
 
     /// A list prepared beside another: the texts both hold are folded once.
-    fn beside(items: &'a [Item], other: &Side<'_>) -> Side<'a> {
+    fn beside(items: &'a [Item], other: &'a Side<'_>) -> Side<'a> {
         Side {
             items,
             prepared: prepare(items, Some(other)),

@@ -331,7 +331,9 @@ impl<'a> Pipeline<'a> {
             }
             _ => {}
         }
-        if !category.is_empty() {
+        // (kept anew only where it changes: most items repeat the one above)
+        let same = |(block, c): &(usize, String)| *block == record.block && *c == category;
+        if !category.is_empty() && !self.last_category.as_ref().is_some_and(same) {
             self.last_category = Some((record.block, category.clone()));
         }
         let level = Level::parse(&level_text);
@@ -552,6 +554,28 @@ mod tests {
         )
         .unwrap();
         dir
+    }
+
+    /// An empty category cell is the category above it, the latest one of
+    /// its block (a merged or left-blank group cell).
+    #[test]
+    fn an_empty_category_is_the_one_above() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("categories.csv");
+        std::fs::write(
+            &path,
+            "分類,大分類,中分類,要件,対策項目\n\
+             組織,1,1,1,規程を定めること。\n\
+             ,1,1,2,手順を定めること。\n\
+             物理,1,2,1,入退室を管理すること。\n\
+             ,1,2,2,鍵を管理すること。\n\
+             物理,1,2,3,記録を残すこと。\n\
+             ,1,2,4,記録を見直すこと。\n",
+        )
+        .unwrap();
+        let cat = read(&path, &CatalogOptions::default()).unwrap();
+        let categories: Vec<&str> = cat.items.iter().map(|i| i.category.as_str()).collect();
+        assert_eq!(categories, ["組織", "組織", "物理", "物理", "物理", "物理"]);
     }
 
     #[test]
