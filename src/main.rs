@@ -195,16 +195,19 @@ fn parse_catalog(args: &[std::ffi::OsString]) -> Option<CatalogArgs> {
 fn main() -> ExitCode {
     let cli = parse(std::env::args_os().collect());
     // the other commands work in parallel, on workers that start on every
-    // core, and run on one of them (a catalog reads on two threads of its
-    // own)
-    let pooled = !matches!(cli.command, Command::Catalog(_));
-    if pooled {
+    // core (a catalog reads on two threads of its own)
+    if !matches!(cli.command, Command::Catalog(_)) {
         checksheet::threads::start_pool();
     }
+    // A diff, a dozen parallel steps one after the other, runs on one of
+    // the workers. Ingest and migrate stay here: the workbooks they read one
+    // at a time (the catalog, the old answers, the template) are read on a
+    // thread of their own beside the laying out, which a worker does not do.
+    let on_pool = matches!(cli.command, Command::Diff { .. });
     // A bug must still end in a clean error (exit 2), not a panic trace.
     std::panic::set_hook(Box::new(|_| {}));
     let code = match std::panic::catch_unwind(|| {
-        if pooled {
+        if on_pool {
             checksheet::threads::on_pool(|| run(cli))
         } else {
             run(cli)

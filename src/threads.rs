@@ -120,7 +120,9 @@ pub fn start_pool() {
 /// would be handed to the pool instead, both workers woken and the caller
 /// woken again when the step is done (a third thread taking turns on two
 /// cores, at every one of a diff's dozen steps): the 10,000-item diff took
-/// 3 to 6 % longer so.
+/// 3 to 6 % longer so. A workbook read on a worker is read without a
+/// reading thread beside it (`source::excel`): work that reads one large
+/// workbook on its own is better left off the pool.
 pub fn on_pool<R: Send>(op: impl FnOnce() -> R + Send) -> R {
     // (a scope made outside the pool runs its body on a worker)
     rayon::scope(|_| op())
