@@ -541,29 +541,21 @@ mod tests {
         }
     }
 
-    /// A vendor's copy: an item row answered, and a row that is no item
-    /// but carries an answer (an orphan).
-    fn answered_copy() -> tempfile::TempDir {
+    /// The catalog of a csv file holding `text` (the directory, removed
+    /// when dropped, with it).
+    fn read_csv(text: &str) -> (tempfile::TempDir, Catalog) {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("answers.csv"),
-            "大分類,中分類,小分類,要件,対策項目,確認項目,回答,備考\n\
-             1,1,1,1,規程を定めること。,・規程があるか,はい,済\n\
-             1,1,1,2,手順を定めること。,・手順があるか,いいえ,\n\
-             1,1,1,3,,,はい,追記\n",
-        )
-        .unwrap();
-        dir
+        let path = dir.path().join("list.csv");
+        std::fs::write(&path, text).unwrap();
+        let cat = read(&path, &CatalogOptions::default()).unwrap();
+        (dir, cat)
     }
 
     /// An empty category cell is the category above it, the latest one of
     /// its block (a merged or left-blank group cell).
     #[test]
     fn an_empty_category_is_the_one_above() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("categories.csv");
-        std::fs::write(
-            &path,
+        let (_dir, cat) = read_csv(
             "分類,大分類,中分類,要件,対策項目\n\
              組織,1,1,1,規程を定めること。\n\
              ,1,1,2,手順を定めること。\n\
@@ -571,17 +563,21 @@ mod tests {
              ,1,2,2,鍵を管理すること。\n\
              物理,1,2,3,記録を残すこと。\n\
              ,1,2,4,記録を見直すこと。\n",
-        )
-        .unwrap();
-        let cat = read(&path, &CatalogOptions::default()).unwrap();
+        );
         let categories: Vec<&str> = cat.items.iter().map(|i| i.category.as_str()).collect();
         assert_eq!(categories, ["組織", "組織", "物理", "物理", "物理", "物理"]);
     }
 
     #[test]
     fn an_items_record_keeps_its_responses_and_an_orphan_its_numbers() {
-        let dir = answered_copy();
-        let cat = read(&dir.path().join("answers.csv"), &CatalogOptions::default()).unwrap();
+        // a vendor's copy: item rows answered, and a row that is no item but
+        // carries an answer (an orphan)
+        let (_dir, cat) = read_csv(
+            "大分類,中分類,小分類,要件,対策項目,確認項目,回答,備考\n\
+             1,1,1,1,規程を定めること。,・規程があるか,はい,済\n\
+             1,1,1,2,手順を定めること。,・手順があるか,いいえ,\n\
+             1,1,1,3,,,はい,追記\n",
+        );
         assert_eq!(cat.items.len(), 2);
         assert_eq!(cat.items[0].id, "1-1-1-1");
         for record in &cat.records {
