@@ -276,7 +276,8 @@ pub fn diff_row<'a>(
 ) -> Vec<Cell<'a>> {
     let o = r.old.map(|i| &old.items[i]);
     let n = r.new.map(|j| &new.items[j]);
-    let mut row: Vec<Cell<'a>> = Vec::with_capacity(17);
+    // the fixed columns, two answers, reason, note and the four texts
+    let mut row: Vec<Cell<'a>> = Vec::with_capacity(DIFF_COLUMNS.len() + 2 + 6);
     row.extend([
         r.status.as_str().into(),
         o.map_or("", |i| i.id.as_str()).into(),
