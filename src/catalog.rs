@@ -95,9 +95,25 @@ impl Item {
     /// The item stands in the same group as `other` ([`Item::group`]
     /// compared without being written out).
     pub fn same_group(&self, other: &Item) -> bool {
+        // the same numbers (most pairs of two revisions), or groups written
+        // out to different lengths, tell at once; only the rest (`1-2` as
+        // one number against `1` and `2`) is compared piece by piece
+        if self.major == other.major && self.middle == other.middle && self.minor == other.minor {
+            return true;
+        }
+        if self.group_len() != other.group_len() {
+            return false;
+        }
         self.group_pieces()
             .flat_map(str::bytes)
             .eq(other.group_pieces().flat_map(str::bytes))
+    }
+
+    /// The length of [`Item::group`] in bytes, without writing it out.
+    fn group_len(&self) -> usize {
+        let pieces = [&self.major, &self.middle, &self.minor].map(String::len);
+        let given = pieces.iter().filter(|&&n| n > 0).count();
+        pieces.iter().sum::<usize>() + given.saturating_sub(1)
     }
 
     /// The group's numbers with `-` between them, piece by piece.
@@ -537,6 +553,7 @@ mod tests {
             };
             let (x, y) = (item(&a), item(&b));
             proptest::prop_assert_eq!(x.same_group(&y), x.group() == y.group());
+            proptest::prop_assert_eq!(x.group_len(), x.group().len());
             proptest::prop_assert_eq!(x.group(), a.iter().filter(|p| !p.is_empty()).cloned().collect::<Vec<_>>().join("-"));
         }
     }
