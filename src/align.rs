@@ -540,7 +540,21 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
         new_to: vec![Vec::new(); new.len()],
         pairs: Vec::new(),
     };
-    let (old_ids, new_ids) = (ids_of(old), ids_of(new));
+    // The ids of both lists, and the new items by their text (for step 2;
+    // pinned and unpaired items are passed over there), made side by side.
+    let ((old_ids, new_ids), by_key) = rayon::join(
+        || rayon::join(|| ids_of(old), || ids_of(new)),
+        || {
+            let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
+            by_key.reserve(pn.len());
+            for (j, p) in pn.iter().enumerate() {
+                if !p.key.is_empty() {
+                    by_key.entry(p.key.as_ref()).or_default().push(j);
+                }
+            }
+            by_key
+        },
+    );
     let mut blocked_old = vec![false; old.len()];
     let mut blocked_new = vec![false; new.len()];
 
@@ -591,15 +605,8 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
     let open_old = |state: &State, i: usize| state.free_old(i) && !blocked_old[i];
     let open_new = |state: &State, j: usize| state.free_new(j) && !blocked_new[j];
 
-    // 2. identical texts
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::default();
-    by_key.reserve(pn.len());
-    for (j, p) in pn.iter().enumerate() {
-        if open_new(&state, j) && !p.key.is_empty() {
-            by_key.entry(p.key.as_ref()).or_default().push(j);
-        }
-    }
-    // (in parallel: a check text that differs makes bigrams)
+    // 2. identical texts (in parallel: a check text that differs makes
+    // bigrams)
     let exact: Vec<(f64, f64, usize, usize)> = {
         use rayon::prelude::*;
         let state = &state;
@@ -612,6 +619,7 @@ pub fn align_sides(old_side: &Side<'_>, new_side: &Side<'_>, mapping: &Mapping) 
                     .get(p.key.as_ref())
                     .into_iter()
                     .flatten()
+                    .filter(|&&j| open_new(state, j))
                     .map(move |&j| {
                         let sim = similarity(p, &pn[j]);
                         (sim + bonus(old, new, i, j), sim, i, j)
