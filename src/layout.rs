@@ -1046,11 +1046,7 @@ fn is_category_label(n: &str) -> bool {
 }
 
 fn is_guideline_name(n: &str) -> bool {
-    let has = |needle: &str| {
-        n.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
+    let has = |needle: &str| contains_ignoring_ascii_case(n.as_bytes(), needle.as_bytes());
     let bytes = n.as_bytes();
     let ends_gl = bytes.len() >= 2 && bytes[bytes.len() - 2..].eq_ignore_ascii_case(b"gl");
     ends_gl
@@ -1060,6 +1056,17 @@ fn is_guideline_name(n: &str) -> bool {
         || has("iso")
         || has("jis ")
         || has("nist")
+}
+
+/// `needle` (not empty) inside `hay`, ASCII letters of either case alike:
+/// only where the needle's first byte stands is the rest compared (most
+/// cells of a checklist hold no ASCII letter at all).
+fn contains_ignoring_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let (first, rest) = (needle[0], &needle[1..]);
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(|i| {
+        hay.get(i + 1..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+    })
 }
 
 /// How well a cell of a kind fits a role; `None` is a column with no role.
@@ -1483,6 +1490,25 @@ fn is_section_or_note(full: &Row, columns: &[Option<Role>]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The needle is found where some window of the text is it, ASCII
+        /// letters of either case alike.
+        #[test]
+        fn found_ignoring_case_where_a_window_is_the_needle(
+            hay in "[aAbB\\- ガ]{0,12}",
+            needle in "[aAbB\\-]{1,3}",
+        ) {
+            let windows = hay
+                .as_bytes()
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+            proptest::prop_assert_eq!(
+                contains_ignoring_ascii_case(hay.as_bytes(), needle.as_bytes()),
+                windows
+            );
+        }
+    }
 
     fn row(n: u32, cells: &[&str]) -> Row {
         Row {
