@@ -306,6 +306,9 @@ fn each_row(
         let skipped = blank_lines_at(text.as_bytes(), start);
         let number = previous + 1 + skipped;
         previous = number;
+        // (a record with no carriage return in any field, most, is not
+        // searched field by field)
+        let returns = memchr::memchr(b'\r', record.as_slice()).is_some();
         let cells: Vec<String> = record
             .iter()
             .map(|f| {
@@ -421,6 +424,13 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3"), b'\t');
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3"), b',');
         assert_eq!(sniff_delimiter("a;b;c\n1;2,5;3"), b';');
+    }
+
+    #[test]
+    fn a_quoted_line_break_is_one_line_feed() {
+        let rows = parse(p(), "\"x\r\ny\",z\r\n\"p\rq\",r\n\"s\nt\",u\n", b',').unwrap();
+        let cells: Vec<&[String]> = rows.iter().map(|r| &r.cells[..]).collect();
+        assert_eq!(cells, [["x\ny", "z"], ["p\nq", "r"], ["s\nt", "u"]]);
     }
 
     #[test]
