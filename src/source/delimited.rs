@@ -318,7 +318,7 @@ fn each_row(
                 // drops only ASCII quotes from it: what is left between two
                 // such cuts is whole characters, valid UTF-8 too.
                 let f = unsafe { std::str::from_utf8_unchecked(f) };
-                if memchr::memchr(b'\r', f.as_bytes()).is_some() {
+                if returns && memchr::memchr(b'\r', f.as_bytes()).is_some() {
                     f.replace("\r\n", "\n").replace('\r', "\n")
                 } else {
                     f.to_owned()
