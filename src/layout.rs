@@ -1058,11 +1058,13 @@ fn is_guideline_name(n: &str) -> bool {
         || has("nist")
 }
 
-/// `needle` (not empty) inside `hay`, ASCII letters of either case alike:
-/// only where the needle's first byte stands is the rest compared (most
-/// cells of a checklist hold no ASCII letter at all).
+/// `needle` inside `hay`, ASCII letters of either case alike: only where
+/// the needle's first byte stands is the rest compared (most cells of a
+/// checklist hold no ASCII letter at all). An empty needle is in every text.
 fn contains_ignoring_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
-    let (first, rest) = (needle[0], &needle[1..]);
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
     memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(|i| {
         hay.get(i + 1..i + needle.len())
             .is_some_and(|w| w.eq_ignore_ascii_case(rest))
@@ -1507,6 +1509,7 @@ mod tests {
                 contains_ignoring_ascii_case(hay.as_bytes(), needle.as_bytes()),
                 windows
             );
+            proptest::prop_assert!(contains_ignoring_ascii_case(hay.as_bytes(), b""));
         }
     }
 
